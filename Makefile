@@ -1,0 +1,27 @@
+# Each target creates .venv and installs the project first, so a fresh clone needs
+# nothing but python3 (3.11+) and make.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install serve test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+serve: install
+	$(BIN)/ctlib ingest --quiet data
+
+test: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/ingest.py 10000 100000
+
+clean:
+	rm -rf var bench/out

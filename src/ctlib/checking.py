@@ -1,0 +1,98 @@
+"""Map and validate a batch of records: what each worker process does.
+
+One pyshacl run per batch (the vocabulary's scheme memberships added to the data
+graph, since pyshacl cannot see SKOS concepts passed as an ontology), each result
+traced back to its record, field, source value and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .rdf import ntriples
+from .rdf.mapping import MAPPING, MappedRecord, MappingContext, map_record
+from .rdf.namespaces import DCTERMS, FOAF
+from .rdf.uris import Uris
+from .rdf.vocab import VocabIndex, load_vocab, scheme_membership
+from .records.model import Problem, Record, Severity
+from .validation import Result, load_shapes, validate
+
+FIELD_OF_PREDICATE = {row.predicate: row.field for row in MAPPING}
+FIELD_OF_PREDICATE.update({DCTERMS.identifier: "id", FOAF.name: "authors"})
+
+
+@dataclass
+class Outcome:
+    """A record after checking: its triples if it may be published, and its problems."""
+
+    id: str | None
+    title: str | None
+    nt: str | None
+    problems: list[Problem]
+
+    @property
+    def rejected(self) -> bool:
+        return self.nt is None
+
+
+class Checker:
+    def __init__(self, vocab: Graph, shapes: Graph, uris: Uris, language: str):
+        self.context = MappingContext(uris, VocabIndex(vocab, uris), language)
+        self.shapes = shapes
+        self.membership = scheme_membership(vocab)
+
+    @classmethod
+    def from_dirs(cls, vocab_dir: Path, shapes_dir: Path, base: str, language: str) -> "Checker":
+        return cls(load_vocab(vocab_dir, base), load_shapes(shapes_dir, base), Uris(base),
+                   language)
+
+    def check(self, records: list[Record]) -> list[Outcome]:
+        mapped = [map_record(record, self.context) for record in records]
+        data = Graph()
+        for triple in self.membership:
+            data.add(triple)
+        for item in mapped:
+            for triple in item.graph:
+                data.add(triple)
+        results = validate(data, self.shapes).results
+        problems = self._attribute(records, mapped, results)
+        return [self._outcome(record, item, found)
+                for record, item, found in zip(records, mapped, problems)]
+
+    def _outcome(self, record: Record, item: MappedRecord, problems: list[Problem]) -> Outcome:
+        if item.id is None:
+            # Without a title there is no identifier either; the title problem says why.
+            problems = [p for p in problems if p.field != "id"]
+        problems = [replace(p, record_id=item.id) for p in record.problems] + item.problems + problems
+        rejected = item.id is None or any(p.severity is Severity.VIOLATION for p in problems)
+        nt = None if rejected else ntriples.lines(item.graph)
+        return Outcome(item.id, record.first("title"), nt, problems)
+
+    def _attribute(self, records, mapped, results: list[Result]) -> list[list[Problem]]:
+        """Each SHACL result as a Problem of the record(s) it concerns."""
+        position = {item.uri: i for i, item in enumerate(mapped)}
+        creators: dict[URIRef, list[int]] = {}
+        for i, item in enumerate(mapped):
+            for agent in item.graph.objects(item.uri, DCTERMS.creator):
+                creators.setdefault(agent, []).append(i)
+        found: list[list[Problem]] = [[] for _ in records]
+        for result in results:
+            owners = [position[result.focus]] if result.focus in position else \
+                creators.get(result.focus, [])
+            for i in owners:
+                found[i].append(_problem(records[i], mapped[i], result))
+        return found
+
+
+def _problem(record: Record, item: MappedRecord, result: Result) -> Problem:
+    origin = item.origins.get((result.path, result.value))
+    if origin is not None:
+        return Problem(origin.location, item.id, origin.field, origin.value, result.rule,
+                       result.message, result.severity)
+    field = FIELD_OF_PREDICATE.get(result.path)
+    value = None if result.value is None else str(result.value)
+    return Problem(record.where(field) if field else record.location, item.id, field, value,
+                   result.rule, result.message, result.severity)

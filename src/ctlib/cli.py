@@ -1,0 +1,147 @@
+"""Command line: thin commands over the plain functions of ctlib.
+
+Exit codes: 0 clean; 1 some records rejected (the rest were published); 2 error
+(nothing was changed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .catalogue import Catalogue, CatalogueError
+from .config import SETTINGS, load_config
+from .ingest import IngestReport, ingest
+from .store import NoCatalogue
+
+EXIT_CODES = "Exit codes: 0 clean; 1 some records rejected; 2 error, nothing changed."
+
+
+def _catalogue() -> Catalogue:
+    try:
+        return Catalogue(load_config())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _settings_help() -> str:
+    return "\n".join(f"  {s.env_var:<24} {s.help} (default: {s.default})" for s in SETTINGS)
+
+
+@click.group(epilog=EXIT_CODES)
+@click.version_option(package_name="ctlib")
+def main() -> None:
+    """ctlib: the Counter-Trafficking Resource Library as validated linked data.
+
+    Settings come from CTLIB_* environment variables; see `ctlib settings`.
+    """
+
+
+@main.command("ingest", epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
+def ingest_command(paths: tuple[Path, ...], quiet: bool) -> None:
+    """Read, map, validate and publish the records in PATHS (default: the source dir)."""
+    _run_checks(paths, quiet, publish=True)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
+def validate(paths: tuple[Path, ...], quiet: bool) -> None:
+    """Check the records in PATHS as ingest would, without touching the store."""
+    _run_checks(paths, quiet, publish=False)
+
+
+def _run_checks(paths: tuple[Path, ...], quiet: bool, publish: bool) -> None:
+    catalogue = _catalogue()
+    sources = list(paths) or [catalogue.config.source_dir]
+    try:
+        report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
+    except CatalogueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    if not quiet:
+        for problem in report.problems:
+            click.echo(str(problem))
+    click.echo(_summary(report, publish), err=True)
+    sys.exit(report.exit_code)
+
+
+def _summary(report: IngestReport, published: bool) -> str:
+    violations = len(report.violations)
+    warnings = len(report.problems) - violations
+    verb = "published" if published else "would publish"
+    parts = [f"{report.read} records read", f"{report.checked} checked",
+             f"{report.unchanged} unchanged", f"{report.rejected} rejected",
+             f"{violations} violations", f"{warnings} warnings",
+             f"{len(report.withdrawn)} withdrawn", f"{verb} {report.published}"]
+    if report.generation:
+        parts.append(f"generation {report.generation}")
+    return ", ".join(parts)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--graph", "graph", required=True, help="IRI of the named graph to load into.")
+def load(files: tuple[Path, ...], graph: str) -> None:
+    """Load RDF FILES (format from the extension) into the named graph --graph."""
+    from .export import load as load_files
+    try:
+        count = load_files(_catalogue(), list(files), graph)
+    except CatalogueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"<{graph}> now holds {count} triples", err=True)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--format", "format_name", type=click.Choice(["nt", "ttl", "jsonld", "nq"]),
+              default="nq", show_default=True, help="nq keeps the named graphs; others merge them.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+def export(format_name: str, output: Path | None) -> None:
+    """Write the whole published catalogue."""
+    from .export import export as export_store
+    try:
+        if output is None:
+            export_store(_catalogue(), format_name, sys.stdout.buffer)
+        else:
+            with open(output, "wb") as out:
+                export_store(_catalogue(), format_name, out)
+    except NoCatalogue as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def stats(as_json: bool) -> None:
+    """Counts of records, triples and concepts per scheme; the generation and last ingest."""
+    from .stats import stats as catalogue_stats
+    try:
+        numbers = catalogue_stats(_catalogue())
+    except NoCatalogue as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(numbers, indent=2))
+        return
+    for name, value in numbers.items():
+        if isinstance(value, dict):
+            click.echo(f"{name}:")
+            for key, count in value.items():
+                click.echo(f"  {key}  {count}")
+        else:
+            click.echo(f"{name}: {value}")
+
+
+@main.command()
+def settings() -> None:
+    """List every setting: environment variable, meaning, default."""
+    click.echo(_settings_help())
+

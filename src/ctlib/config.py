@@ -1,0 +1,90 @@
+"""Settings, declared once as data: name, default and help text.
+
+Every setting is read from an environment variable ``CTLIB_<NAME>``; tests and the
+CLI pass overrides. The README's settings table is checked against this list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env_var(self) -> str:
+        return f"CTLIB_{self.name.upper()}"
+
+
+def _base_uri(value: str) -> str:
+    return value if value.endswith("/") else value + "/"
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"must be a positive integer, got {value!r}")
+    return number
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_uri", "http://localhost:8080/",
+            "Base of every minted URI; the public address of the service.", _base_uri),
+    Setting("data_dir", "var", "Directory holding the store generations.", Path),
+    Setting("vocab_dir", "vocab", "Directory of SKOS concept schemes (Turtle).", Path),
+    Setting("shapes_dir", "shapes", "Directory of SHACL shapes (Turtle).", Path),
+    Setting("source_dir", "data", "Default source directory read by ingest and validate.", Path),
+    Setting("workers", os.cpu_count() or 1,
+            "Processes used to map and validate records.", _positive_int),
+    Setting("batch_size", 1000, "Records per validation batch.", _positive_int),
+    Setting("keep_generations", 2,
+            "Store generations kept on disk, the published one included.", _positive_int),
+    Setting("language", "en", "Language tag of titles and summaries when a source gives none."),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+class Config(dict):
+    """Settings by name, with attribute access (``config.base_uri``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def load_config(overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> Config:
+    """Defaults, then ``CTLIB_*`` environment variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    config = Config()
+    for setting in SETTINGS:
+        raw = environ.get(setting.env_var)
+        value = setting.default if raw is None else _parse(setting, raw)
+        config[setting.name] = value
+    for name, value in (overrides or {}).items():
+        if name not in _BY_NAME:
+            raise KeyError(f"unknown setting {name!r}")
+        config[name] = _parse(_BY_NAME[name], value) if isinstance(value, str) else value
+    if isinstance(config["base_uri"], str):
+        config["base_uri"] = _base_uri(config["base_uri"])
+    for name in ("data_dir", "vocab_dir", "shapes_dir", "source_dir"):
+        config[name] = Path(config[name])
+    return config
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    try:
+        return setting.parse(raw)
+    except ValueError as error:
+        raise ValueError(f"{setting.env_var}: {error}") from None

@@ -1,0 +1,64 @@
+"""Writing the whole catalogue, or raw RDF into it (``ctlib load``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph
+from pyoxigraph import NamedNode
+
+from .catalogue import Catalogue, CatalogueError
+from .formats import BY_NAME, for_path
+from .publish import owned_by_ingest
+from .rdf.namespaces import PREFIXES
+from .store import EmbeddedStore
+
+
+def export(catalogue: Catalogue, format_name: str, output: BinaryIO) -> None:
+    """Every published quad (N-Quads, TriG), or the union of all graphs (other formats)."""
+    fmt = BY_NAME[format_name]
+    store = EmbeddedStore(catalogue.config.data_dir).open()
+    if fmt.dataset:
+        store.dump(output, fmt.rdf_format, prefixes=PREFIXES)
+        return
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                          use_default_graph_as_union=True)
+    pyoxigraph.serialize(triples, output, fmt.rdf_format, prefixes=PREFIXES)
+
+
+def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
+    """Add RDF files to a named graph in a new generation; returns the quads in that graph.
+
+    Graphs written by ingest cannot be loaded into: the next ingest would drop them.
+    """
+    if owned_by_ingest(catalogue, graph):
+        raise CatalogueError(f"<{graph}> is written by ingest; load into another graph")
+    formats = [(path, _format(path)) for path in files]
+    store_dir = EmbeddedStore(catalogue.config.data_dir)
+    previous = store_dir.current()
+    with store_dir.new_generation(copy_current=True) as generation:
+        store = pyoxigraph.Store(str(generation.store_path))
+        for path, fmt in formats:
+            try:
+                store.bulk_load(path=str(path), format=fmt.rdf_format,
+                                base_iri=catalogue.uris.base, to_graph=NamedNode(graph))
+            except (SyntaxError, ValueError, OSError) as error:
+                raise CatalogueError(f"{path}: cannot load: {error}") from error
+        count = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
+        store.flush()
+        del store
+        if previous is not None:
+            shutil.copyfile(previous.registry_path, generation.registry_path)
+    store_dir.prune(catalogue.config.keep_generations)
+    return count
+
+
+def _format(path: Path):
+    if not Path(path).is_file():
+        raise CatalogueError(f"{path}: no such file")
+    try:
+        return for_path(path)
+    except ValueError as error:
+        raise CatalogueError(str(error)) from None

@@ -1,0 +1,231 @@
+"""read -> map -> validate -> load, publishing a new generation atomically.
+
+One bad record never stops the others: its problems are reported and the rest are
+published. Nothing is published when no record passes, when the vocabulary itself
+is broken, or when anything fails before the switch: the previous catalogue stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path, PurePath
+from typing import Iterable
+
+from . import __version__
+from .catalogue import Catalogue, CatalogueError
+from .checking import Checker, Outcome
+from .rdf.mapping import identify
+from .records import read_sources
+from .records.model import Problem, Record, Severity, SourceLocation
+from .publish import write_generation
+from .registry import Entry, Registry
+from .store import EmbeddedStore
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    checked: int = 0
+    unchanged: int = 0
+    published: int = 0
+    rejected: int = 0
+    withdrawn: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    generation: str | None = None
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.VIOLATION]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.violations else 0
+
+
+class NothingToPublish(CatalogueError):
+    exit_code = 1
+
+
+def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
+           progress: bool = False) -> IngestReport:
+    """Check every record of ``paths``; with ``publish``, make the result the catalogue."""
+    store = EmbeddedStore(catalogue.config.data_dir)
+    previous = store.current()
+    registry = Registry.read(previous.registry_path if previous else None)
+    now = _now()
+    report = IngestReport()
+    _check_vocabulary(catalogue, registry)
+    records = _read(paths, catalogue, report)
+    entries = _check(records, catalogue, registry, report, now, progress)
+    next_registry = _next_registry(registry, entries, report, now)
+    report.published = sum(1 for _ in next_registry.published())
+    if not publish:
+        return report
+    if report.checked + report.unchanged == report.rejected:
+        raise NothingToPublish(
+            f"nothing published: none of the {report.read} records passed; "
+            "the previous catalogue is unchanged")
+    next_registry.info.update({"ingested": now, "version": __version__,
+                               "context": catalogue.context_hash()})
+    with store.new_generation() as generation:
+        report.generation = generation.id
+        write_generation(catalogue, generation, next_registry, previous)
+    store.prune(catalogue.config.keep_generations)
+    return report
+
+
+def _check_vocabulary(catalogue: Catalogue, registry: Registry) -> None:
+    """Broken vocabularies stop everything; skipped when they passed before unchanged."""
+    if registry.info.get("context") == catalogue.context_hash():
+        return
+    violations = [p for p in catalogue.vocabulary_problems() if p.severity is Severity.VIOLATION]
+    if violations:
+        lines = "\n".join(str(p) for p in violations)
+        raise CatalogueError(f"the vocabularies break {len(violations)} rules; "
+                             f"nothing was read or published:\n{lines}")
+
+
+def _read(paths, catalogue: Catalogue, report: IngestReport) -> list[Record]:
+    records = []
+    for item in read_sources(paths, catalogue.is_heading):
+        if isinstance(item, Problem):
+            report.problems.append(item)
+        else:
+            records.append(item)
+    report.read = len(records)
+    return records
+
+
+def _check(records, catalogue, registry, report, now, progress) -> dict[str, Entry]:
+    """An Entry for each record that passed (or was published before and now fails)."""
+    context = catalogue.context_hash()
+    entries: dict[str, Entry] = {}
+    seen: dict[str, Record] = {}
+    to_check: list[tuple[Record, str]] = []
+    for record in records:
+        identifier = identify(record)
+        if identifier is not None and _is_duplicate(record, identifier, seen, report):
+            continue
+        content = content_hash(record, catalogue.config.language)
+        known = registry.entries.get(identifier) if identifier else None
+        if known and known.published and known.content == content and known.context == context:
+            entries[identifier] = known
+            report.unchanged += 1
+            report.problems.extend(_cached_warnings(record, known))
+        else:
+            to_check.append((record, content))
+    outcomes = _run_checks([record for record, _ in to_check], catalogue, progress)
+    for (record, content), outcome in zip(to_check, outcomes):
+        report.checked += 1
+        report.problems.extend(outcome.problems)
+        entry = _entry_for(outcome, content, context, registry, now, report)
+        if entry is not None:
+            entries[entry.id] = entry
+    return entries
+
+
+def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestReport) -> bool:
+    first = seen.setdefault(identifier, record)
+    if first is record:
+        return False
+    field_name = "id" if record.first("id") else "title"
+    report.problems.append(Problem(
+        record.where(field_name), identifier, field_name, record.first(field_name), "duplicate",
+        f"same identifier as the record at {first.location} (same title and year, "
+        "or the same id); this one is not published"))
+    report.rejected += 1
+    return True
+
+
+def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Entry | None:
+    known = registry.entries.get(outcome.id) if outcome.id else None
+    if outcome.rejected:
+        report.rejected += 1
+        if known is not None and known.published:
+            report.problems.append(Problem(
+                outcome.problems[0].location, outcome.id, None, None, "kept-previous",
+                "rejected, so the version published before stays published",
+                Severity.WARNING))
+            return known
+        return None
+    unchanged = known is not None and known.nt == outcome.nt
+    return Entry(
+        id=outcome.id, content=content, context=context, nt=outcome.nt, title=outcome.title,
+        first_published=known.first_published if known else now,
+        modified=known.modified if unchanged else now,
+        warnings=[[p.field, p.value, p.rule, p.message] for p in outcome.problems],
+    )
+
+
+def _next_registry(registry: Registry, entries: dict[str, Entry], report, now) -> Registry:
+    """This ingest's entries; earlier ones that are gone become (or stay) withdrawn."""
+    result = dict(entries)
+    for identifier, known in registry.entries.items():
+        if identifier in result:
+            continue
+        if known.published:
+            report.withdrawn.append(identifier)
+        result[identifier] = replace(known, nt=None, withdrawn=known.withdrawn or now)
+    return Registry(result)
+
+
+def _cached_warnings(record: Record, known: Entry) -> list[Problem]:
+    return [Problem(record.where(field_name) if field_name else record.location, known.id,
+                    field_name, value, rule, message, Severity.WARNING)
+            for field_name, value, rule, message in known.warnings]
+
+
+def _run_checks(records: list[Record], catalogue: Catalogue, progress: bool) -> list[Outcome]:
+    size = catalogue.config.batch_size
+    batches = [records[i:i + size] for i in range(0, len(records), size)]
+    bar = _progress(len(records), progress)
+    outcomes: list[Outcome] = []
+    if len(batches) <= 1 or catalogue.config.workers == 1:
+        checker = catalogue.checker()
+        results = map(checker.check, batches)
+    else:
+        pool = ProcessPoolExecutor(catalogue.config.workers, initializer=_init_worker,
+                                   initargs=(catalogue.config,))
+        results = pool.map(_check_in_worker, batches)
+    try:
+        for batch, outcome in zip(batches, results):
+            outcomes.extend(outcome)
+            bar.update(len(batch))
+    finally:
+        bar.close()
+        if len(batches) > 1 and catalogue.config.workers > 1:
+            pool.shutdown(cancel_futures=True)
+    return outcomes
+
+
+_worker_checker: Checker | None = None
+
+
+def _init_worker(config) -> None:
+    global _worker_checker
+    _worker_checker = Catalogue(config).checker()
+
+
+def _check_in_worker(batch: list[Record]) -> list[Outcome]:
+    return _worker_checker.check(batch)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+    return tqdm(total=total, unit="rec", desc="checking", delay=1.0, file=sys.stderr,
+                disable=not enabled)
+
+
+def content_hash(record: Record, language: str) -> str:
+    """What the record says, wherever it sits in its file: unchanged hash, unchanged record."""
+    key = repr((record.fingerprint(), PurePath(record.location.file).name, language,
+                [(p.rule, p.message) for p in record.problems]))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Turning records into RDF: namespaces, URIs, vocabularies and the mapping table."""

@@ -1,0 +1,120 @@
+"""Record -> RDF, written as one table (MAPPING) that docs/mapping.md repeats.
+
+``map_record`` returns the record's triples together with where each triple came
+from (field, source value, line), so a SHACL result on a triple can be reported
+against the exact source line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ..records.model import Problem, Record, SourceLocation
+from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, XSD
+from .uris import Uris, agent_id, record_id
+from .vocab import NoMatch, VocabIndex
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    field: str
+    predicate: URIRef
+    term: str
+    """``text`` language-tagged literal; ``year`` xsd:gYear; ``concept`` a SKOS concept
+    found by label in ``schemes`` (in order); ``agent`` a foaf:Agent named by the value;
+    ``language`` an ISO 639-1 code, as a Library of Congress URI."""
+    schemes: tuple[str, ...] = ()
+
+
+MAPPING: tuple[FieldMap, ...] = (
+    FieldMap("title", DCTERMS.title, "text"),
+    FieldMap("summary", DCTERMS.abstract, "text"),
+    FieldMap("authors", DCTERMS.creator, "agent"),
+    FieldMap("year", DCTERMS.issued, "year"),
+    FieldMap("country", DCTERMS.spatial, "concept", ("countries", "regions")),
+    FieldMap("region", DCTERMS.spatial, "concept", ("regions",)),
+    FieldMap("category", DCTERMS.subject, "concept", ("categories",)),
+    FieldMap("language", DCTERMS.language, "language"),
+)
+"""Every source field and the triple it becomes. A Country value that names a region
+(the listing writes "Worldwide") maps to that region: it is a place all the same."""
+
+CONSTANT = ((RDF.type, DCTERMS.BibliographicResource), (DCTERMS.type, DCMITYPE.Text))
+
+
+@dataclass
+class Origin:
+    field: str
+    value: str
+    location: SourceLocation
+
+
+@dataclass
+class MappedRecord:
+    id: str | None
+    uri: URIRef | BNode
+    """A blank node stands for a record that has no identifier (it has no title)."""
+    graph: Graph
+    origins: dict[tuple[URIRef, Node], Origin] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MappingContext:
+    uris: Uris
+    vocab: VocabIndex
+    language: str = "en"
+
+
+def identify(record: Record) -> str | None:
+    """The source's ``id`` if it gives one, else the rule in ``uris.record_id``."""
+    given = record.first("id")
+    if given:
+        return given
+    title = record.first("title")
+    return record_id(title, record.first("year")) if title else None
+
+
+def map_record(record: Record, context: MappingContext) -> MappedRecord:
+    identifier = identify(record)
+    uri = context.uris.record(identifier) if identifier else BNode()
+    mapped = MappedRecord(identifier, uri, Graph())
+    language = record.first("language") or context.language
+    for predicate, obj in CONSTANT:
+        mapped.graph.add((uri, predicate, obj))
+    if identifier:
+        mapped.graph.add((uri, DCTERMS.identifier, Literal(identifier)))
+    mapped.graph.add((uri, DCTERMS.source, Literal(PurePath(record.location.file).name)))
+    for row in MAPPING:
+        for index, value in enumerate(record.all(row.field)):
+            origin = Origin(row.field, value, record.where(row.field, index))
+            _map_value(mapped, uri, row, value, origin, language, context)
+    return mapped
+
+
+def _map_value(mapped, uri, row, value, origin, language, context) -> None:
+    if row.term == "concept":
+        try:
+            obj = context.vocab.match(value, row.schemes)
+        except NoMatch as error:
+            mapped.problems.append(Problem(
+                origin.location, mapped.id, row.field, value, "vocabulary", str(error)))
+            return
+    elif row.term == "agent":
+        obj = context.uris.agent(agent_id(value))
+        mapped.graph.add((obj, RDF.type, FOAF.Agent))
+        mapped.graph.add((obj, FOAF.name, Literal(value)))
+        mapped.origins[(FOAF.name, Literal(value))] = origin
+    elif row.term == "year":
+        obj = Literal(value, datatype=XSD.gYear)
+    elif row.term == "language":
+        obj = URIRef(ISO639_1 + value.strip().lower())
+    else:
+        obj = Literal(value, lang=language)
+    mapped.graph.add((uri, row.predicate, obj))
+    mapped.origins[(row.predicate, obj)] = origin
+

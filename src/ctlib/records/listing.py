@@ -1,0 +1,175 @@
+"""Reader for the library listing: the text the library's web site exports.
+
+A record is a title line, one or more summary paragraphs, then labelled fields
+(``Country``, ``Region``, ``Authors``, ``Year``, ``Category``), each label followed
+by zero or more value lines, up to the next blank line. See docs/sources.md for
+the whole grammar and for how page chrome and section headings are treated.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .model import Problem, Record, SourceLocation
+
+LABELS = {
+    "country": "country",
+    "countries": "country",
+    "region": "region",
+    "regions": "region",
+    "author": "authors",
+    "authors": "authors",
+    "year": "year",
+    "category": "category",
+    "categories": "category",
+}
+
+PAGE_CHROME = frozenset({"skip to main content", "back to top", "load more"})
+"""Lines of the web page around the records; dropped wherever they appear."""
+
+LABEL_TYPO_CUTOFF = 0.75
+
+
+@dataclass
+class Line:
+    number: int
+    text: str
+
+
+def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: False,
+                 name: str | None = None) -> Iterator[Record | Problem]:
+    """Yield each record of a listing file, and a Problem for what is not a record.
+
+    ``is_heading`` tells a section heading (the page's title, a category name) from
+    a record title; ingest passes a test against the categories vocabulary.
+    """
+    name = name or str(path)
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        yield Problem(SourceLocation(name, 1), None, None, None, "empty-file",
+                      "the file is empty: it holds no records")
+        return
+    lines, encoding_problems = _decode(raw, name)
+    yield from _parse(_blocks(lines), is_heading, name, encoding_problems)
+
+
+def _decode(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
+    """Split into lines; a line that is not UTF-8 becomes a problem of its record."""
+    lines, problems = [], {}
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    for number, data in enumerate(raw.splitlines(), start=1):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            text = data.decode("utf-8", errors="replace")
+            byte = data[error.start]
+            problems[number] = Problem(
+                SourceLocation(name, number), None, None, text.strip(), "encoding",
+                f"byte 0x{byte:02x} at column {error.start + 1} is not UTF-8; "
+                "save the file as UTF-8")
+        lines.append(Line(number, text.strip()))
+    return lines, problems
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Runs of non-blank lines, page chrome removed."""
+    blocks, current = [], []
+    for line in lines:
+        if line.text.casefold() in PAGE_CHROME:
+            continue
+        if line.text:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _parse(blocks, is_heading, name, encoding_problems) -> Iterator[Record | Problem]:
+    text_blocks: list[list[Line]] = []
+    for block in blocks:
+        first_label = next((i for i, line in enumerate(block) if _label(line.text)), None)
+        if first_label is None:
+            text_blocks.append(block)
+            continue
+        record = _record(text_blocks, block[:first_label], block[first_label].number,
+                         is_heading, name)
+        _read_fields(record, block[first_label:])
+        last = block[-1].number
+        record.problems.extend(replace(problem, field=_field_at(record, number))
+                               for number, problem in sorted(encoding_problems.items())
+                               if record.location.line <= number <= last)
+        yield record
+        text_blocks = []
+    if text_blocks:
+        start, end = text_blocks[0][0].number, text_blocks[-1][-1].number
+        yield Problem(SourceLocation(name, start), None, None, text_blocks[0][0].text,
+                      "no-fields",
+                      f"lines {start}-{end} are not followed by any field "
+                      "(Country, Region, Authors, Year, Category): not read as a record")
+
+
+def _record(text_blocks: list[list[Line]], lead: list[Line], fields_start: int, is_heading,
+            name: str) -> Record:
+    """Title and summary from the text before the fields.
+
+    ``text_blocks`` are the paragraphs above the fields' block, ``lead`` the lines of
+    that block above the first label. The title is the first line of the first
+    paragraph; with no paragraph above, a lone ``lead`` line is the summary (the
+    title line is missing) and a longer lead starts with the title.
+    """
+    while (text_blocks and len(text_blocks[0]) == 1 and is_heading(text_blocks[0][0].text)
+           and (len(text_blocks) > 1 or lead)):
+        text_blocks = text_blocks[1:]
+    paragraphs = text_blocks + ([lead] if lead else [])
+    start = paragraphs[0][0].number if paragraphs else fields_start
+    if text_blocks or len(lead) > 1:
+        title, *rest = paragraphs[0]
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    else:
+        title = None
+    record = Record(SourceLocation(name, start))
+    if title is not None:
+        record.add("title", title.text, title.number)
+    if paragraphs:
+        summary = "\n\n".join(" ".join(line.text for line in p) for p in paragraphs)
+        record.add("summary", summary, paragraphs[0][0].number)
+    return record
+
+
+def _read_fields(record: Record, lines: list[Line]) -> None:
+    current = None
+    for line in lines:
+        label = _label(line.text)
+        if label:
+            current = label
+            continue
+        guess = _mistyped_label(line.text)
+        if guess:
+            record.problems.append(Problem(
+                SourceLocation(record.location.file, line.number), None, guess, line.text,
+                "label-typo",
+                f"{line.text!r} is not a field label; did you mean {guess.capitalize()!r}?"))
+            current = guess
+            continue
+        record.add(current, line.text, line.number)
+
+
+def _field_at(record: Record, number: int) -> str | None:
+    return next((name for name, lines in record.lines.items() if number in lines), None)
+
+
+def _label(text: str) -> str | None:
+    return LABELS.get(text.casefold())
+
+
+def _mistyped_label(text: str) -> str | None:
+    if " " in text or not text[:1].isupper():
+        return None
+    match = difflib.get_close_matches(text.casefold(), LABELS, n=1, cutoff=LABEL_TYPO_CUTOFF)
+    return LABELS[match[0]] if match else None

@@ -1,0 +1,92 @@
+"""The plain values passed between reading, mapping and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "category", "language")
+"""Source fields, in the order curators read them. ``id`` and ``language`` are optional."""
+
+MULTI_VALUED = ("country", "region", "authors", "category")
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Record:
+    """One catalogue record as read from a source, before any interpretation.
+
+    ``values`` maps a field name to its list of raw strings; ``lines`` maps a field
+    name to the source line of each value (same order), so every problem found later
+    can point at the exact line.
+    """
+
+    location: SourceLocation
+    values: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+    problems: list["Problem"] = field(default_factory=list)
+    """Problems the reader found in this record (bad bytes, a mistyped label...)."""
+
+    def add(self, name: str, value: str, line: int) -> None:
+        self.values.setdefault(name, []).append(value)
+        self.lines.setdefault(name, []).append(line)
+
+    def first(self, name: str) -> str | None:
+        values = self.values.get(name)
+        return values[0] if values else None
+
+    def all(self, name: str) -> list[str]:
+        return self.values.get(name, [])
+
+    def line_of(self, name: str, index: int = 0) -> int:
+        lines = self.lines.get(name)
+        return lines[index] if lines and index < len(lines) else self.location.line
+
+    def where(self, name: str | None = None, index: int = 0) -> SourceLocation:
+        line = self.location.line if name is None else self.line_of(name, index)
+        return SourceLocation(self.location.file, line)
+
+    def fingerprint(self) -> tuple:
+        """The record's content, independent of where in the file it sits."""
+        return tuple(sorted((name, tuple(values)) for name, values in self.values.items()))
+
+
+class Severity(str, Enum):
+    VIOLATION = "violation"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a curator can act on: where, which record, which field, what, why."""
+
+    location: SourceLocation
+    record_id: str | None
+    field: str | None
+    value: str | None
+    rule: str
+    message: str
+    severity: Severity = Severity.VIOLATION
+
+    def __str__(self) -> str:
+        value = "-" if self.value is None else _quote(self.value)
+        return "  ".join((
+            str(self.location),
+            self.record_id or "-",
+            self.field or "-",
+            value,
+            f"{self.severity.value}[{self.rule}] {self.message}",
+        ))
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return '"' + shown.replace('"', '\\"') + '"'

@@ -1,0 +1,92 @@
+"""Every identifier ever published, with what ingest needs to know of it.
+
+A SQLite file in each generation. An entry keeps the record's content hash (to
+skip re-validating unchanged records), its checked triples as N-Triples, its
+warnings, and its dates; a withdrawn record keeps its entry with ``withdrawn`` set
+and no triples, so its URI answers 410 and its identifier is never reused.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+SCHEMA = """
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    content TEXT,
+    context TEXT,
+    nt TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    title TEXT,
+    first_published TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    withdrawn TEXT
+);
+CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+@dataclass
+class Entry:
+    id: str
+    content: str | None
+    context: str | None
+    nt: str | None
+    title: str | None
+    first_published: str
+    modified: str
+    withdrawn: str | None = None
+    warnings: list[list] = field(default_factory=list)
+    """[field, value, rule, message] of each warning, without location (it may move)."""
+
+    @property
+    def published(self) -> bool:
+        return self.withdrawn is None and self.nt is not None
+
+
+class Registry:
+    def __init__(self, entries: dict[str, Entry] | None = None, info: dict | None = None):
+        self.entries = entries or {}
+        self.info = info or {}
+
+    @classmethod
+    def read(cls, path: Path | None) -> "Registry":
+        if path is None or not Path(path).exists():
+            return cls()
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            entries = {row[0]: _entry(row) for row in connection.execute(
+                "SELECT id, content, context, nt, title, first_published, modified, withdrawn,"
+                " warnings FROM records")}
+            info = dict(connection.execute("SELECT key, value FROM info"))
+        finally:
+            connection.close()
+        return cls(entries, info)
+
+    def write(self, path: Path) -> None:
+        connection = sqlite3.connect(path)
+        try:
+            connection.executescript(SCHEMA)
+            connection.executemany(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((e.id, e.content, e.context, e.nt, json.dumps(e.warnings), e.title,
+                  e.first_published, e.modified, e.withdrawn) for e in self.entries.values()))
+            connection.executemany("INSERT INTO info VALUES (?, ?)", self.info.items())
+            connection.commit()
+        finally:
+            connection.close()
+
+    def published(self) -> Iterable[Entry]:
+        return (e for e in self.entries.values() if e.published)
+
+    def withdrawn(self) -> Iterable[Entry]:
+        return (e for e in self.entries.values() if e.withdrawn is not None)
+
+
+def _entry(row) -> Entry:
+    *fields, warnings = row
+    return Entry(*fields, warnings=json.loads(warnings))

@@ -1,0 +1,84 @@
+"""Checking graphs against the SHACL shapes in shapes/: pyshacl wrapped once.
+
+``validate(graph, shapes)`` returns a Report of plain Results; turning a Result into
+a curator's line (file:line, record, field) is ``checking.py``'s job, which knows
+where each triple came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .records.model import Severity
+from .rdf.namespaces import RDF, SH
+
+SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING,
+              SH.Info: Severity.WARNING}
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: Node
+    path: Node | None
+    value: Node | None
+    rule: str
+    message: str
+    severity: Severity
+
+
+@dataclass
+class Report:
+    results: list[Result]
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity is Severity.VIOLATION for r in self.results)
+
+
+def load_shapes(shapes_dir: Path, base: str) -> Graph:
+    """Every ``*.ttl`` in ``shapes_dir``, relative IRIs resolved against ``base``."""
+    graph = Graph()
+    for path in sorted(Path(shapes_dir).glob("*.ttl")):
+        graph.parse(path, format="turtle", publicID=base)
+    return graph
+
+
+def validate(data: Graph, shapes: Graph) -> Report:
+    _, results_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    return Report([_result(results_graph, node)
+                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)])
+
+
+def check_shapes(shapes: Graph) -> Report:
+    """The shapes against the SHACL-SHACL shapes graph (is this valid SHACL?)."""
+    _, results_graph, _ = pyshacl_validate(shapes, meta_shacl=True, inference="none")
+    return Report([_result(results_graph, node)
+                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)])
+
+
+def _result(graph: Graph, node: Node) -> Result:
+    shape = graph.value(node, SH.sourceShape)
+    component = graph.value(node, SH.sourceConstraintComponent)
+    return Result(
+        focus=graph.value(node, SH.focusNode),
+        path=graph.value(node, SH.resultPath),
+        value=graph.value(node, SH.value),
+        rule=_rule_name(shape, component),
+        message=str(graph.value(node, SH.resultMessage) or ""),
+        severity=SEVERITIES.get(graph.value(node, SH.resultSeverity), Severity.VIOLATION),
+    )
+
+
+def _rule_name(shape: Node | None, component: Node | None) -> str:
+    """``shape-name/constraint``, e.g. ``record-title/minCount``."""
+    constraint = str(component or "").rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    constraint = constraint[:1].lower() + constraint[1:]
+    if isinstance(shape, URIRef):
+        return f"{str(shape).rstrip('/').rsplit('/', 1)[-1]}/{constraint}"
+    return constraint
