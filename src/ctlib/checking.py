@@ -63,10 +63,13 @@ class Checker:
                 for record, item, found in zip(records, mapped, problems)]
 
     def _outcome(self, record: Record, item: MappedRecord, problems: list[Problem]) -> Outcome:
-        if item.id is None:
-            # Without a title there is no identifier either; the title problem says why.
-            problems = [p for p in problems if p.field != "id"]
-        problems = [replace(p, record_id=item.id) for p in record.problems] + item.problems + problems
+        found_first = record.problems + item.problems
+        # A field whose value could not be read or matched has a problem already: the
+        # shapes' complaint about the same field (no category, say) would only echo it.
+        # Without a title there is no identifier either; the title problem says why.
+        echoes = {p.field for p in found_first} | ({"id"} if item.id is None else set())
+        problems = [replace(p, record_id=item.id) for p in found_first] + \
+            [p for p in problems if p.field not in echoes]
         rejected = item.id is None or any(p.severity is Severity.VIOLATION for p in problems)
         nt = None if rejected else ntriples.lines(item.graph)
         return Outcome(item.id, record.first("title"), nt, problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyshacl
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -51,15 +52,21 @@ def load_shapes(shapes_dir: Path, base: str) -> Graph:
 def validate(data: Graph, shapes: Graph) -> Report:
     _, results_graph, _ = pyshacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
-    return Report([_result(results_graph, node)
-                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)])
+    return _report(results_graph)
 
 
 def check_shapes(shapes: Graph) -> Report:
-    """The shapes against the SHACL-SHACL shapes graph (is this valid SHACL?)."""
-    _, results_graph, _ = pyshacl_validate(shapes, meta_shacl=True, inference="none")
+    """The shapes against the W3C's SHACL-SHACL shapes (is this valid SHACL?)."""
+    shacl_shacl = Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl")
+    _, results_graph, _ = pyshacl_validate(shapes, shacl_graph=shacl_shacl, inference="none")
+    return _report(results_graph)
+
+
+def _report(results_graph: Graph) -> Report:
+    """Top-level results only: the details pyshacl nests under sh:node results are left out."""
     return Report([_result(results_graph, node)
-                   for node in results_graph.subjects(RDF.type, SH.ValidationResult)])
+                   for report in results_graph.subjects(RDF.type, SH.ValidationReport)
+                   for node in results_graph.objects(report, SH.result)])
 
 
 def _result(graph: Graph, node: Node) -> Result:
@@ -78,7 +85,7 @@ def _result(graph: Graph, node: Node) -> Result:
 def _rule_name(shape: Node | None, component: Node | None) -> str:
     """``shape-name/constraint``, e.g. ``record-title/minCount``."""
     constraint = str(component or "").rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    constraint = constraint[:1].lower() + constraint[1:]
+    constraint = constraint.lower() if constraint.isupper() else constraint[:1].lower() + constraint[1:]
     if isinstance(shape, URIRef):
         return f"{str(shape).rstrip('/').rsplit('/', 1)[-1]}/{constraint}"
     return constraint

@@ -1,0 +1,113 @@
+"""Record -> RDF: golden graphs of real listing records, identifiers, URIs, matching."""
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import graph_diff, isomorphic
+
+from ctlib.rdf.mapping import MAPPING, map_record
+from ctlib.rdf.uris import Uris, agent_id, record_id, slugify
+from ctlib.rdf.vocab import NoMatch
+from ctlib.records import read_sources
+from ctlib.records.model import Record, SourceLocation
+
+from .conftest import BASE, DATA, ROOT
+
+GOLDEN = DATA / "golden"
+
+
+@pytest.fixture(scope="module")
+def listing_records(shared_catalogue):
+    return list(read_sources([ROOT / "data" / "library-listing.txt"], shared_catalogue.is_heading))
+
+
+@pytest.mark.parametrize("golden, index", [
+    ("after-the-nrm", 0), ("measurement-action-freedom", 3),
+    ("combatting-trafficking-turkey", 7), ("desk-review-igad-eac", 9)])
+def test_golden_graphs(golden, index, listing_records, shared_catalogue):
+    expected = Graph().parse(GOLDEN / f"{golden}.ttl")
+    actual = map_record(listing_records[index], shared_catalogue.checker().context).graph
+    if not isomorphic(actual, expected):
+        _, missing, extra = graph_diff(expected, actual)
+        pytest.fail(f"missing:\n{missing.serialize(format='nt')}\nextra:\n"
+                    f"{extra.serialize(format='nt')}")
+
+
+def test_record_ids_are_readable_and_stable():
+    identifier = record_id("After the National Referral Mechanism - What Next?", "2018")
+    assert re.fullmatch(r"after-the-national-referral-mechanism-what-next-[0-9a-f]{6}", identifier)
+    assert identifier == record_id("After the National Referral Mechanism - What Next?", "2018")
+
+
+def test_record_ids_differ_where_titles_share_a_long_prefix_or_the_year_differs():
+    common = "Report Concerning the Implementation of the Council of Europe Convention by "
+    assert record_id(common + "Ukraine", "2018") != record_id(common + "Moldova", "2018")
+    assert record_id("Annual Report", "2018") != record_id("Annual Report", "2019")
+    assert slugify(common + "Ukraine") == slugify(common + "Moldova")
+
+
+def test_record_id_ignores_case_and_spacing_of_the_title():
+    assert record_id("A  Title", "2019") == record_id("a title", "2019")
+
+
+def test_a_source_id_wins(shared_catalogue):
+    record = Record(SourceLocation("x.jsonl", 1))
+    record.add("id", "CT/2019 #7", 1)
+    record.add("title", "Anything", 1)
+    mapped = map_record(record, shared_catalogue.checker().context)
+    assert mapped.id == "CT/2019 #7"
+    assert mapped.uri == URIRef(BASE + "id/record/CT%2F2019%20%237")
+
+
+def test_unusual_identifiers_round_trip_through_uris():
+    uris = Uris(BASE)
+    for identifier in ["CT/2019 #7", "Zürich?x=1", "100%", "a b"]:
+        uri = uris.record(identifier)
+        assert " " not in uri and "#" not in uri[len(BASE):]
+        assert uris.identifier("record", uri) == identifier
+
+
+def test_agents_are_one_per_distinct_name():
+    assert agent_id("Department Of Migration Management") == agent_id(
+        "department of migration  management")
+    assert agent_id("Cathy Zimmerman") != agent_id("Cathy Zimmermann")
+    assert agent_id("Ahmed Ṣāliḥ") == "ahmed-salih"
+    assert agent_id("Александр Петров") == "александр-петров"
+
+
+@pytest.mark.parametrize("value, scheme, concept", [
+    ("Horn Of Africa", "regions", "def/regions/horn-of-africa"),
+    ("horn-of-africa", "regions", "def/regions/horn-of-africa"),
+    ("East Africa", "regions", "def/regions/eastern-africa"),
+    ("  EUROPEAN economic area ", "regions", "def/regions/european-economic-area"),
+    ("Turkey", "countries", "def/countries/tr"),
+    ("Türkiye", "countries", "def/countries/tr"),
+    ("cote d'ivoire", "countries", "def/countries/ci"),
+    ("Irlande", "countries", "def/countries/ie"),
+    ("Referral Mechanisms", "categories", "def/categories/referral-mechanisms"),
+])
+def test_matching_ignores_case_spacing_punctuation_and_uses_alt_labels(
+        value, scheme, concept, shared_catalogue):
+    assert shared_catalogue.vocab_index.match(value, (scheme,)) == URIRef(BASE + concept)
+
+
+def test_no_match_names_the_value_the_scheme_and_the_closest_labels(shared_catalogue):
+    with pytest.raises(NoMatch) as caught:
+        shared_catalogue.vocab_index.match("Horn of Afrika", ("regions",))
+    assert str(caught.value).startswith(
+        "no concept in the regions scheme has the label 'Horn of Afrika'; closest: 'Horn of Africa'")
+
+
+def test_worldwide_in_the_country_field_is_the_worldwide_region(listing_records,
+                                                                 shared_catalogue):
+    mapped = map_record(listing_records[0], shared_catalogue.checker().context)
+    assert set(mapped.graph.objects(mapped.uri, URIRef("http://purl.org/dc/terms/spatial"))) == {
+        URIRef(BASE + "def/regions/worldwide")}
+
+
+def test_docs_mapping_table_matches_the_code():
+    text = (ROOT / "docs" / "mapping.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| `(dcterms:\w+)` \|", text, re.MULTILINE)
+    assert rows == [(row.field, "dcterms:" + row.predicate.split("/")[-1]) for row in MAPPING]
