@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .model import FIELDS, MULTI_VALUED, Problem, Record, SourceLocation
+from .model import FIELDS, MULTI_VALUED, Problem, Record, Severity, SourceLocation
 
 CSV_SEPARATOR = ";"
 
@@ -123,4 +123,4 @@ class _UnknownKeys:
             yield Problem(SourceLocation(self.name, line), None, str(key), None,
                           "unknown-field",
                           f"{key!r} is not a field and is ignored{hint} "
-                          f"(fields: {', '.join(FIELDS)})")
+                          f"(fields: {', '.join(FIELDS)})", Severity.WARNING)

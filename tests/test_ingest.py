@@ -1,0 +1,184 @@
+"""Ingest end to end in-process: what gets published, kept, withdrawn, and never half-done."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from ctlib.export import load
+from ctlib.ingest import NothingToPublish, ingest
+from ctlib.registry import Registry
+from ctlib.store import EmbeddedStore
+
+from .conftest import BASE, DATA, ROOT
+
+LISTING = ROOT / "data" / "library-listing.txt"
+DCT = "http://purl.org/dc/terms/"
+
+
+def query(catalogue, sparql: str) -> list[dict]:
+    """Solutions as {variable: value}, unbound variables left out."""
+    store = EmbeddedStore(catalogue.config.data_dir).open()
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    names = [variable.value for variable in solutions.variables]
+    return [{name: s[name].value for name in names if s[name] is not None} for s in solutions]
+
+
+def titles(catalogue) -> dict[str, str]:
+    rows = query(catalogue, f"SELECT ?id ?title WHERE {{ ?r <{DCT}identifier> ?id ; "
+                            f"<{DCT}title> ?title ; a <{DCT}BibliographicResource> }}")
+    return {row["id"]: row["title"] for row in rows}
+
+
+def modified(catalogue) -> dict[str, str]:
+    rows = query(catalogue, f"SELECT ?id ?m WHERE {{ ?r <{DCT}identifier> ?id ; <{DCT}modified> ?m }}")
+    return {row["id"]: row["m"] for row in rows}
+
+
+def copy_listing(tmp_path: Path) -> Path:
+    path = tmp_path / "src" / "listing.txt"
+    path.parent.mkdir(exist_ok=True)
+    shutil.copy(LISTING, path)
+    return path
+
+
+def test_seed_listing_publishes_its_ten_documents(catalogue):
+    report = ingest([LISTING], catalogue)
+    assert report.violations == [] and report.published == 10
+    rows = query(catalogue, f"""
+        SELECT ?title ?year ?country ?region ?author WHERE {{
+          ?r <{DCT}title> ?title ; <{DCT}issued> ?year .
+          OPTIONAL {{ ?r <{DCT}spatial> ?country . FILTER(CONTAINS(STR(?country), "/countries/")) }}
+          OPTIONAL {{ ?r <{DCT}spatial> ?region . FILTER(CONTAINS(STR(?region), "/regions/")) }}
+          OPTIONAL {{ ?r <{DCT}creator>/<http://xmlns.com/foaf/0.1/name> ?author }}
+          FILTER(STRSTARTS(?title, "Desk Review")) }}""")
+    assert {r["year"] for r in rows} == {"2012"}
+    assert {r["country"] for r in rows} == {BASE + "def/countries/et"}
+    assert {r["region"] for r in rows} == {BASE + "def/regions/eastern-africa",
+                                           BASE + "def/regions/horn-of-africa"}
+    assert {r["author"] for r in rows} == {"Rakeb Messele",
+                                           "Mebratu Gebeyehu Consultants For AU/IGAD/IOM"}
+    assert len(titles(catalogue)) == 10
+
+
+def test_reingesting_unchanged_data_checks_nothing_and_keeps_modified(catalogue):
+    ingest([LISTING], catalogue)
+    before = modified(catalogue)
+    report = ingest([LISTING], catalogue)
+    assert (report.checked, report.unchanged, report.published) == (0, 10, 10)
+    assert len(report.problems) == 10  # the no-category warnings are still reported
+    assert modified(catalogue) == before
+
+
+def test_a_changed_record_is_rechecked_and_gets_a_new_modified_time(catalogue, tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    before = modified(catalogue)
+    time.sleep(1.1)  # modification times have a resolution of one second
+    text = source.read_text().replace("they leave the NRM.", "they leave the NRM. Updated.")
+    source.write_text(text)
+    report = ingest([source], catalogue)
+    assert (report.checked, report.unchanged) == (1, 9)
+    after = modified(catalogue)
+    changed = [k for k in after if after[k] != before[k]]
+    assert changed == ["after-the-national-referral-mechanism-what-next-for-5a7e13"]
+
+
+def test_a_vanished_record_becomes_a_tombstone_and_comes_back_with_its_id(catalogue, tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    full = source.read_text()
+    start = full.index("Counter Trafficking Facilitators Guide")
+    end = full.index("Guidance Note on")
+    source.write_text(full[:start] + full[end:])
+    report = ingest([source], catalogue)
+    gone = "counter-trafficking-facilitators-guide-e70830"
+    assert report.withdrawn == [gone] and gone not in titles(catalogue)
+    rows = query(catalogue, f"SELECT ?when ?title WHERE {{ <{BASE}id/record/{gone}> "
+                            "<http://www.w3.org/ns/prov#invalidatedAtTime> ?when ; "
+                            f"<{DCT}title> ?title ; <http://www.w3.org/2002/07/owl#deprecated> true }}")
+    assert rows and rows[0]["title"] == "Counter Trafficking Facilitators Guide"
+    source.write_text(full)
+    report = ingest([source], catalogue)
+    assert report.withdrawn == [] and gone in titles(catalogue)
+    assert not query(catalogue, f"SELECT ?w WHERE {{ <{BASE}id/record/{gone}> "
+                                "<http://www.w3.org/ns/prov#invalidatedAtTime> ?w }")
+
+
+def test_a_published_record_that_breaks_keeps_its_published_version(catalogue, tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    source.write_text(source.read_text().replace("Ireland\n", "Irelnd\n"))
+    report = ingest([source], catalogue)
+    rules = [p.rule for p in report.problems if p.record_id ==
+             "counter-trafficking-facilitators-guide-e70830"]
+    assert "vocabulary" in rules and "kept-previous" in rules
+    assert report.exit_code == 1 and report.published == 10
+    assert "counter-trafficking-facilitators-guide-e70830" in titles(catalogue)
+
+
+def test_malformed_listing_publishes_its_good_records(catalogue):
+    report = ingest([DATA / "malformed-listing.txt", DATA / "empty.txt"], catalogue)
+    assert set(titles(catalogue).values()) == {"A Good Record That Must Still Load",
+                                               "Another Good Record"}
+    lines = [(p.location.line, p.rule) for p in report.violations]
+    assert lines == [(1, "empty-file"), (17, "record-title/minCount"),
+                     (33, "record-issued/pattern"), (41, "vocabulary"), (50, "label-typo"),
+                     (57, "encoding")]
+
+
+def test_when_nothing_passes_the_previous_catalogue_stays(catalogue):
+    ingest([LISTING], catalogue)
+    store = EmbeddedStore(catalogue.config.data_dir)
+    generation = store.current()
+    with pytest.raises(NothingToPublish):
+        ingest([DATA / "rules" / "year-too-early.jsonl"], catalogue)
+    assert store.current() == generation and len(titles(catalogue)) == 10
+
+
+def test_validate_leaves_the_store_untouched(catalogue):
+    ingest([LISTING], catalogue)
+    generation = EmbeddedStore(catalogue.config.data_dir).current()
+    report = ingest([DATA / "malformed-listing.txt"], catalogue, publish=False)
+    assert report.published == 2 and report.generation is None
+    assert EmbeddedStore(catalogue.config.data_dir).current() == generation
+
+
+def test_loaded_graphs_survive_ingest(catalogue, tmp_path):
+    alignment = tmp_path / "alignment.ttl"
+    alignment.write_text(f"<{BASE}def/regions/worldwide> "
+                         "<http://www.w3.org/2004/02/skos/core#exactMatch> "
+                         "<http://www.wikidata.org/entity/Q2> .\n")
+    ingest([LISTING], catalogue)
+    assert load(catalogue, [alignment], "http://example.org/alignments") == 1
+    ingest([LISTING], catalogue)
+    rows = query(catalogue, "SELECT ?m WHERE { GRAPH <http://example.org/alignments> "
+                            "{ ?c <http://www.w3.org/2004/02/skos/core#exactMatch> ?m } }")
+    assert rows == [{"m": "http://www.wikidata.org/entity/Q2"}]
+    assert len(titles(catalogue)) == 10
+
+
+def test_worker_pool_gives_the_same_outcome_as_one_process(catalogue, config):
+    one = ingest([LISTING, DATA / "malformed-listing.txt"], catalogue, publish=False)
+    config["workers"], config["batch_size"] = 2, 3
+    from ctlib.catalogue import Catalogue
+    pooled = ingest([LISTING, DATA / "malformed-listing.txt"], Catalogue(config), publish=False)
+    assert [str(p) for p in pooled.problems] == [str(p) for p in one.problems]
+    assert pooled.published == one.published == 12
+
+
+def test_old_generations_are_pruned(catalogue):
+    for _ in range(4):
+        ingest([LISTING], catalogue)
+    generations = list((catalogue.config.data_dir / "generations").iterdir())
+    assert len(generations) == catalogue.config.keep_generations
+
+
+def test_registry_remembers_first_publication(catalogue):
+    ingest([LISTING], catalogue)
+    first = Registry.read(EmbeddedStore(catalogue.config.data_dir).current().registry_path)
+    ingest([LISTING], catalogue)
+    second = Registry.read(EmbeddedStore(catalogue.config.data_dir).current().registry_path)
+    assert {e.id: e.first_published for e in first.published()} == \
+        {e.id: e.first_published for e in second.published()}
