@@ -28,9 +28,9 @@ EXPECTED = {
                        "the year must be one four-digit year, like 2019",
     "year-twice": "{f}:1  a-title-b4019a  year  -  violation[record-issued/maxCount] the year "
                   "must be one four-digit year, like 2019",
-    "year-too-early": "{f}:1  a-title-4ec2f7  year  \"1700\"  violation[record-issued-range/sparql] "
+    "year-too-early": "{f}:1  a-title-4ec2f7  year  \"1700\"  violation[record-issued-range/in] "
                       "the year must lie between 1800 and next year",
-    "year-too-late": "{f}:1  a-title-61d9fe  year  \"2999\"  violation[record-issued-range/sparql] "
+    "year-too-late": "{f}:1  a-title-61d9fe  year  \"2999\"  violation[record-issued-range/in] "
                      "the year must lie between 1800 and next year",
     "region-unknown": "{f}:1  a-title-fed539  region  \"Atlantis\"  violation[vocabulary] no "
                       f"concept in the regions scheme has the label 'Atlantis'; {CLOSEST_REGION}",
@@ -65,9 +65,11 @@ def test_every_rule_fixture_has_an_expected_message():
     ("creator-without-name.ttl",
      {("agent-name/minCount", "an agent needs a name")}),
     ("place-not-a-place.ttl", {
-        ("record-spatial/node",
+        ("record-spatial/class",
          "a country or region must be a concept of the countries or regions scheme"),
-        ("record-subject/node", "a category must be a concept of the categories scheme")}),
+        ("record-spatial-scheme/in",
+         "a country or region must be a concept of the countries or regions scheme"),
+        ("record-subject-scheme/in", "a category must be a concept of the categories scheme")}),
 ])
 def test_shapes_catch_what_raw_rdf_gets_wrong(fixture, expected, shared_catalogue):
     """Rules that mapped records cannot break, but RDF loaded by other means can."""

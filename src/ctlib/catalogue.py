@@ -6,7 +6,7 @@ Loaded lazily and once; a worker process builds its own from the same settings.
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from rdflib import Graph
@@ -54,6 +54,11 @@ class Catalogue:
         return _parse(load_shapes, self.config.shapes_dir, self.config.base_uri)
 
     @cached_property
+    def record_shapes(self) -> Graph:
+        return _parse(partial(load_shapes, records_only=True), self.config.shapes_dir,
+                      self.config.base_uri)
+
+    @cached_property
     def vocab_index(self) -> VocabIndex:
         return VocabIndex(self.vocab, self.uris)
 
@@ -62,7 +67,7 @@ class Catalogue:
         return self.vocab_index.has_label(text, "categories")
 
     def checker(self) -> Checker:
-        return Checker(self.vocab, self.shapes, self.uris, self.config.language)
+        return Checker(self.vocab, self.record_shapes, self.uris, self.config.language)
 
     def context_hash(self) -> str:
         """Changes whenever the outcome of checking an unchanged record could change."""

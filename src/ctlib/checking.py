@@ -8,17 +8,15 @@ traced back to its record, field, source value and line.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
-
 from rdflib import Graph, URIRef
 
 from .rdf import ntriples
 from .rdf.mapping import MAPPING, MappedRecord, MappingContext, map_record
 from .rdf.namespaces import DCTERMS, FOAF
 from .rdf.uris import Uris
-from .rdf.vocab import VocabIndex, load_vocab, scheme_membership
+from .rdf.vocab import VocabIndex, scheme_membership
 from .records.model import Problem, Record, Severity
-from .validation import Result, load_shapes, validate
+from .validation import Result, validate
 
 FIELD_OF_PREDICATE = {row.predicate: row.field for row in MAPPING}
 FIELD_OF_PREDICATE.update({DCTERMS.identifier: "id", FOAF.name: "authors"})
@@ -43,11 +41,6 @@ class Checker:
         self.context = MappingContext(uris, VocabIndex(vocab, uris), language)
         self.shapes = shapes
         self.membership = scheme_membership(vocab)
-
-    @classmethod
-    def from_dirs(cls, vocab_dir: Path, shapes_dir: Path, base: str, language: str) -> "Checker":
-        return cls(load_vocab(vocab_dir, base), load_shapes(shapes_dir, base), Uris(base),
-                   language)
 
     def check(self, records: list[Record]) -> list[Outcome]:
         mapped = [map_record(record, self.context) for record in records]

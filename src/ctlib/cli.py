@@ -145,3 +145,5 @@ def settings() -> None:
     """List every setting: environment variable, meaning, default."""
     click.echo(_settings_help())
 
+if __name__ == "__main__":
+    main()

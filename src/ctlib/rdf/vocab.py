@@ -86,8 +86,9 @@ class VocabIndex:
 
 
 def scheme_membership(graph: Graph) -> Graph:
-    """Only the ``skos:inScheme`` triples: what record shapes need to see of the vocabulary."""
+    """What record shapes need to see of the vocabulary: which concept is in which scheme."""
     facts = Graph()
-    for triple in graph.triples((None, SKOS.inScheme, None)):
-        facts.add(triple)
+    for concept, scheme in graph.subject_objects(SKOS.inScheme):
+        facts.add((concept, SKOS.inScheme, scheme))
+        facts.add((concept, RDF.type, SKOS.Concept))
     return facts
