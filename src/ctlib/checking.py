@@ -48,7 +48,7 @@ class Checker:
         for triple in self.membership:
             data.add(triple)
         for item in mapped:
-            for triple in item.graph:
+            for triple in item.triples:
                 data.add(triple)
         results = validate(data, self.shapes).results
         problems = self._attribute(records, mapped, results)
@@ -64,7 +64,7 @@ class Checker:
         problems = [replace(p, record_id=item.id) for p in found_first] + \
             [p for p in problems if p.field not in echoes]
         rejected = item.id is None or any(p.severity is Severity.VIOLATION for p in problems)
-        nt = None if rejected else ntriples.lines(item.graph)
+        nt = None if rejected else ntriples.lines(set(item.triples))
         return Outcome(item.id, record.first("title"), nt, problems)
 
     def _attribute(self, records, mapped, results: list[Result]) -> list[list[Problem]]:
@@ -72,8 +72,9 @@ class Checker:
         position = {item.uri: i for i, item in enumerate(mapped)}
         creators: dict[URIRef, list[int]] = {}
         for i, item in enumerate(mapped):
-            for agent in item.graph.objects(item.uri, DCTERMS.creator):
-                creators.setdefault(agent, []).append(i)
+            for _, predicate, agent in item.triples:
+                if predicate == DCTERMS.creator:
+                    creators.setdefault(agent, []).append(i)
         found: list[list[Problem]] = [[] for _ in records]
         for result in results:
             owners = [position[result.focus]] if result.focus in position else \

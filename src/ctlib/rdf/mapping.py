@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..records.model import Problem, Record, SourceLocation
@@ -58,7 +58,8 @@ class MappedRecord:
     id: str | None
     uri: URIRef | BNode
     """A blank node stands for a record that has no identifier (it has no title)."""
-    graph: Graph
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    """Plain tuples, not an rdflib Graph: a batch adds them to one graph, once."""
     origins: dict[tuple[URIRef, Node], Origin] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -82,13 +83,13 @@ def identify(record: Record) -> str | None:
 def map_record(record: Record, context: MappingContext) -> MappedRecord:
     identifier = identify(record)
     uri = context.uris.record(identifier) if identifier else BNode()
-    mapped = MappedRecord(identifier, uri, Graph())
+    mapped = MappedRecord(identifier, uri)
     language = record.first("language") or context.language
     for predicate, obj in CONSTANT:
-        mapped.graph.add((uri, predicate, obj))
+        mapped.triples.append((uri, predicate, obj))
     if identifier:
-        mapped.graph.add((uri, DCTERMS.identifier, Literal(identifier)))
-    mapped.graph.add((uri, DCTERMS.source, Literal(PurePath(record.location.file).name)))
+        mapped.triples.append((uri, DCTERMS.identifier, Literal(identifier)))
+    mapped.triples.append((uri, DCTERMS.source, Literal(PurePath(record.location.file).name)))
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
             origin = Origin(row.field, value, record.where(row.field, index))
@@ -106,8 +107,8 @@ def _map_value(mapped, uri, row, value, origin, language, context) -> None:
             return
     elif row.term == "agent":
         obj = context.uris.agent(agent_id(value))
-        mapped.graph.add((obj, RDF.type, FOAF.Agent))
-        mapped.graph.add((obj, FOAF.name, Literal(value)))
+        mapped.triples.append((obj, RDF.type, FOAF.Agent))
+        mapped.triples.append((obj, FOAF.name, Literal(value)))
         mapped.origins[(FOAF.name, Literal(value))] = origin
     elif row.term == "year":
         obj = Literal(value, datatype=XSD.gYear)
@@ -115,6 +116,6 @@ def _map_value(mapped, uri, row, value, origin, language, context) -> None:
         obj = URIRef(ISO639_1 + value.strip().lower())
     else:
         obj = Literal(value, lang=language)
-    mapped.graph.add((uri, row.predicate, obj))
+    mapped.triples.append((uri, row.predicate, obj))
     mapped.origins[(row.predicate, obj)] = origin
 

@@ -9,9 +9,12 @@ the whole grammar and for how page chrome and section headings are treated.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+import re
+import itertools
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from .model import Problem, Record, SourceLocation
 
@@ -33,8 +36,7 @@ PAGE_CHROME = frozenset({"skip to main content", "back to top", "load more"})
 LABEL_TYPO_CUTOFF = 0.75
 
 
-@dataclass
-class Line:
+class Line(NamedTuple):
     number: int
     text: str
 
@@ -58,8 +60,22 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
 
 def _decode(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
     """Split into lines; a line that is not UTF-8 becomes a problem of its record."""
-    lines, problems = [], {}
     raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_by_line(raw, name)
+    return list(map(Line, itertools.count(1), map(str.strip, _split(text)))), {}
+
+
+def _split(text: str) -> list[str]:
+    """Lines as ``bytes.splitlines`` sees them (str.splitlines also breaks at U+2028...)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _decode_by_line(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
+    lines, problems = [], {}
     for number, data in enumerate(raw.splitlines(), start=1):
         try:
             text = data.decode("utf-8")
@@ -168,6 +184,7 @@ def _label(text: str) -> str | None:
     return LABELS.get(text.casefold())
 
 
+@lru_cache(maxsize=4096)
 def _mistyped_label(text: str) -> str | None:
     if " " in text or not text[:1].isupper():
         return None
