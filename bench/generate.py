@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))  # works without the venv's editable install too
+if "ctlib" not in sys.modules:  # bench/ingest.py imports a snapshot's ctlib first
+    sys.path.insert(0, str(ROOT / "src"))  # works without the venv's editable install too
 
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.namespace import SKOS  # noqa: E402

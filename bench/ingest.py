@@ -11,6 +11,11 @@ three times:
   unchanged  the same file again (every record should be recognised as unchanged)
   changed    the same file with 1% of the records edited (their summary gains a sentence)
 
+The code, vocabularies and shapes are snapshot once at the start (copied to a
+temporary directory; the CLI runs with PYTHONPATH on the copy): the repository may
+change while a long run goes on, and every run of one table must measure the same
+thing. --live measures the working tree as it is at each moment instead.
+
 Each run reports wall time, records/s, the peak memory of the process tree (RSS of
 every process summed, sampled every 50 ms; and the largest single process), and
 ratios: against the time to just read the catalogue in-process with
@@ -41,9 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 CTLIB = ROOT / ".venv" / "bin" / "ctlib"
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "src"))
 
-import generate  # noqa: E402
+generate = None  # bench/generate.py, imported once the snapshot's ctlib is on the path
 
 TARGETS = {("first", 100_000): 60.0, ("unchanged", 100_000): 15.0}
 """Seconds, from the issue."""
@@ -194,13 +198,30 @@ def change(items: list, share: float, seed: int) -> tuple[list, int]:
     return result, len(chosen)
 
 
-def bench_size(size: int, args, catalogue) -> list[Run]:
+def snapshot(live: bool) -> tuple[Path, Path | None, str]:
+    """The tree to measure: a copy of src/, vocab/ and shapes/ (or ROOT with ``live``)."""
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() or "?"
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src",
+                            "vocab", "shapes"], capture_output=True, text=True).stdout.split("\n")
+    dirty = [line[3:] for line in dirty if line.strip()]
+    described = f"commit {head}" + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "")
+    if live:
+        return ROOT, None, described + " (live tree)"
+    copy = Path(tempfile.mkdtemp(prefix="ctlib-bench-code-"))
+    for name in ("src", "vocab", "shapes"):
+        shutil.copytree(ROOT / name, copy / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return copy, copy, described + " (snapshot)"
+
+
+def bench_size(size: int, args, catalogue, tree: Path) -> list[Run]:
     extension = generate.FORMATS[args.format]
     directory = OUT / str(size)
     first_path = directory / "original" / f"catalogue{extension}"
     changed_path = directory / "changed" / f"catalogue{extension}"  # same name: same hashes
     start = time.perf_counter()
-    items = generate.generate(size, args.seed)
+    items = generate.generate(size, args.seed, tree / "vocab")
     generated = time.perf_counter() - start
     edited, changed = change(items, CHANGED_SHARE, args.seed)
     for path, data in ((first_path, items), (changed_path, edited)):
@@ -213,8 +234,11 @@ def bench_size(size: int, args, catalogue) -> list[Run]:
           f"{read_seconds:.2f} s ({read_count} records)", file=sys.stderr, flush=True)
     data_dir = Path(tempfile.mkdtemp(prefix=f"ctlib-bench-{size}-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTLIB_")}
-    env.update({"CTLIB_DATA_DIR": str(data_dir), "CTLIB_VOCAB_DIR": str(ROOT / "vocab"),
-                "CTLIB_SHAPES_DIR": str(ROOT / "shapes"), "CTLIB_SOURCE_DIR": str(directory)})
+    env.update({"CTLIB_DATA_DIR": str(data_dir), "CTLIB_VOCAB_DIR": str(tree / "vocab"),
+                "CTLIB_SHAPES_DIR": str(tree / "shapes"), "CTLIB_SOURCE_DIR": str(directory)})
+    if tree != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree / "src"),
+                                                          env.get("PYTHONPATH")]))
     if args.workers:
         env["CTLIB_WORKERS"] = str(args.workers)
     runs = []
@@ -294,10 +318,12 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="+", type=int, help="catalogue sizes, in records")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--format", choices=sorted(generate.FORMATS), default="listing")
+    parser.add_argument("--format", choices=("csv", "jsonl", "listing"), default="listing")
     parser.add_argument("--workers", type=int, help="CTLIB_WORKERS (default: ctlib's, the CPUs)")
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds after which one ingest is killed (default 3600)")
+    parser.add_argument("--live", action="store_true",
+                        help="measure the working tree, not a snapshot taken at the start")
     parser.add_argument("--keep", action="store_true",
                         help="keep each size's temporary CTLIB_DATA_DIR (e.g. to profile a re-ingest)")
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON here")
@@ -305,13 +331,24 @@ def main(argv: list[str] | None = None) -> int:
     if not CTLIB.exists():
         parser.error(f"{CTLIB} not found: run `make install` first")
 
-    from ctlib.catalogue import Catalogue
+    global generate
+    tree, copy, described = snapshot(args.live)
+    sys.path.insert(0, str(tree / "src"))
+    from ctlib.catalogue import Catalogue  # the snapshot's, as the CLI will use
     from ctlib.config import load_config
-    catalogue = Catalogue(load_config({"vocab_dir": ROOT / "vocab",
-                                       "shapes_dir": ROOT / "shapes"}, environ={}))
+    import generate as generator_module
+    generate = generator_module
+    catalogue = Catalogue(load_config({"vocab_dir": tree / "vocab",
+                                       "shapes_dir": tree / "shapes"}, environ={}))
+    print(f"# measuring {described}", file=sys.stderr, flush=True)
     runs: list[Run] = []
-    for size in args.sizes:
-        runs.extend(bench_size(size, args, catalogue))
+    try:
+        for size in args.sizes:
+            runs.extend(bench_size(size, args, catalogue, tree))
+    finally:
+        if copy is not None:
+            shutil.rmtree(copy, ignore_errors=True)
+    print(f"code: {described}")
     print(f"machine: {os.cpu_count()} CPUs ({platform.machine()}), "
           f"{os.sysconf('SC_PHYS_PAGES') * PAGE / 2**30:.0f} GiB RAM, "
           f"Python {platform.python_version()}, {platform.platform()}")

@@ -182,3 +182,14 @@ def test_registry_remembers_first_publication(catalogue):
     second = Registry.read(EmbeddedStore(catalogue.config.data_dir).current().registry_path)
     assert {e.id: e.first_published for e in first.published()} == \
         {e.id: e.first_published for e in second.published()}
+
+
+def test_agents_no_record_names_any_more_leave_the_store(catalogue, tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    source.write_text(source.read_text().replace("Walk Free Foundation", "Walk Free"))
+    ingest([source], catalogue)
+    names = {row["n"] for row in query(catalogue, "SELECT ?n WHERE { ?a a "
+             "<http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> ?n }")}
+    assert "Walk Free" in names and "Walk Free Foundation" not in names
+    assert len(names) == 8

@@ -1,12 +1,14 @@
 """What every step works from: settings, URIs, the vocabularies and the shapes.
 
-Loaded lazily and once; a worker process builds its own from the same settings.
+The vocabulary and shape files are read once per Catalogue: the graphs and the
+context hash come from the same bytes, so an edit made during an ingest can never
+be recorded as checked when it was not.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
@@ -15,9 +17,9 @@ from . import __version__
 from .checking import Checker
 from .config import Config
 from .rdf.uris import Uris
-from .rdf.vocab import VocabIndex, load_vocab
+from .rdf.vocab import VocabIndex
 from .records.model import Problem, SourceLocation
-from .validation import load_shapes, validate
+from .validation import VOCABULARY_SHAPES, validate
 
 
 class CatalogueError(Exception):
@@ -31,36 +33,41 @@ class Catalogue:
         self.config = config
         self.uris = Uris(config.base_uri)
 
-    def vocab_files(self) -> list[Path]:
-        files = sorted(Path(self.config.vocab_dir).glob("*.ttl"))
-        if not files:
-            raise CatalogueError(f"{self.config.vocab_dir}: no vocabulary (*.ttl) found")
-        return files
+    @cached_property
+    def vocab_files(self) -> dict[Path, bytes]:
+        return _read_turtle_files(self.config.vocab_dir, "vocabulary")
 
-    def shape_files(self) -> list[Path]:
-        files = sorted(Path(self.config.shapes_dir).glob("*.ttl"))
-        if not files:
-            raise CatalogueError(f"{self.config.shapes_dir}: no shapes (*.ttl) found")
-        return files
+    @cached_property
+    def shape_files(self) -> dict[Path, bytes]:
+        return _read_turtle_files(self.config.shapes_dir, "shapes")
 
     @cached_property
     def vocab(self) -> Graph:
-        self.vocab_files()
-        return _parse(load_vocab, self.config.vocab_dir, self.config.base_uri)
+        return self._parse(self.vocab_files)
 
     @cached_property
     def shapes(self) -> Graph:
-        self.shape_files()
-        return _parse(load_shapes, self.config.shapes_dir, self.config.base_uri)
+        return self._parse(self.shape_files)
 
     @cached_property
     def record_shapes(self) -> Graph:
-        return _parse(partial(load_shapes, records_only=True), self.config.shapes_dir,
-                      self.config.base_uri)
+        """The shapes without the vocabulary's own: record batches carry the concepts
+        they point to reduced to type and scheme, which those shapes would fault."""
+        return self._parse({path: data for path, data in self.shape_files.items()
+                            if path.name != VOCABULARY_SHAPES})
 
     @cached_property
     def vocab_index(self) -> VocabIndex:
         return VocabIndex(self.vocab, self.uris)
+
+    @cached_property
+    def context_hash(self) -> str:
+        """Changes whenever the outcome of checking an unchanged record could change."""
+        digest = hashlib.sha1(f"{__version__}|{self.config.base_uri}|"
+                              f"{self.config.language}".encode())
+        for path, data in {**self.vocab_files, **self.shape_files}.items():
+            digest.update(path.name.encode() + b"\0" + data)
+        return digest.hexdigest()
 
     def is_heading(self, text: str) -> bool:
         """A listing's section heading names a category (see docs/sources.md)."""
@@ -68,14 +75,6 @@ class Catalogue:
 
     def checker(self) -> Checker:
         return Checker(self.vocab, self.record_shapes, self.uris, self.config.language)
-
-    def context_hash(self) -> str:
-        """Changes whenever the outcome of checking an unchanged record could change."""
-        digest = hashlib.sha1(f"{__version__}|{self.config.base_uri}|"
-                              f"{self.config.language}".encode())
-        for path in self.vocab_files() + self.shape_files():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
 
     def vocabulary_problems(self) -> list[Problem]:
         """The vocabularies against the concept shapes, and labels two concepts share."""
@@ -89,9 +88,19 @@ class Catalogue:
                                     result.rule, result.message, result.severity))
         return problems
 
+    def _parse(self, files: dict[Path, bytes]) -> Graph:
+        """Turtle files, relative IRIs resolved against the base URI."""
+        graph = Graph()
+        for path, data in files.items():
+            try:
+                graph.parse(data=data, format="turtle", publicID=self.config.base_uri)
+            except Exception as error:  # rdflib raises many kinds on a bad Turtle file
+                raise CatalogueError(f"{path}: cannot parse: {error}") from error
+        return graph
 
-def _parse(loader, directory: Path, base: str) -> Graph:
-    try:
-        return loader(directory, base)
-    except Exception as error:  # rdflib raises many kinds on a bad Turtle file
-        raise CatalogueError(f"{directory}: cannot parse: {error}") from error
+
+def _read_turtle_files(directory: Path, what: str) -> dict[Path, bytes]:
+    files = {path: path.read_bytes() for path in sorted(Path(directory).glob("*.ttl"))}
+    if not files:
+        raise CatalogueError(f"{directory}: no {what} (*.ttl) found")
+    return files

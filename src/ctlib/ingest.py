@@ -21,7 +21,7 @@ from .checking import Checker, Outcome
 from .rdf.mapping import identify
 from .records import read_sources
 from .records.model import Problem, Record, Severity, SourceLocation
-from .publish import write_generation
+from .publish import Changes, write_generation
 from .registry import Entry, Registry
 from .store import EmbeddedStore
 
@@ -60,7 +60,7 @@ def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
     records = _read(paths, catalogue, report)
-    entries = _check(records, catalogue, registry, report, now, progress)
+    entries, fresh = _check(records, catalogue, registry, report, now, progress)
     next_registry = _next_registry(registry, entries, report, now)
     report.published = sum(1 for _ in next_registry.published())
     if not publish:
@@ -70,17 +70,18 @@ def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
             f"nothing published: none of the {report.read} records passed; "
             "the previous catalogue is unchanged")
     next_registry.info.update({"ingested": now, "version": __version__,
-                               "context": catalogue.context_hash()})
-    with store.new_generation() as generation:
+                               "context": catalogue.context_hash})
+    changes = Changes(fresh, set(fresh) | set(report.withdrawn))
+    with store.new_generation(copy_current=True) as generation:
         report.generation = generation.id
-        write_generation(catalogue, generation, next_registry, previous)
+        write_generation(catalogue, generation, next_registry, changes)
     store.prune(catalogue.config.keep_generations)
     return report
 
 
 def _check_vocabulary(catalogue: Catalogue, registry: Registry) -> None:
     """Broken vocabularies stop everything; skipped when they passed before unchanged."""
-    if registry.info.get("context") == catalogue.context_hash():
+    if registry.info.get("context") == catalogue.context_hash:
         return
     violations = [p for p in catalogue.vocabulary_problems() if p.severity is Severity.VIOLATION]
     if violations:
@@ -100,10 +101,12 @@ def _read(paths, catalogue: Catalogue, report: IngestReport) -> list[Record]:
     return records
 
 
-def _check(records, catalogue, registry, report, now, progress) -> dict[str, Entry]:
-    """An Entry for each record that passed (or was published before and now fails)."""
-    context = catalogue.context_hash()
+def _check(records, catalogue, registry, report, now, progress):
+    """An Entry for each record that passed (or was published before and now fails),
+    and the N-Triples of those checked this time, by identifier."""
+    context = catalogue.context_hash
     entries: dict[str, Entry] = {}
+    fresh: dict[str, str] = {}
     seen: dict[str, Record] = {}
     to_check: list[tuple[Record, str]] = []
     for record in records:
@@ -125,7 +128,9 @@ def _check(records, catalogue, registry, report, now, progress) -> dict[str, Ent
         entry = _entry_for(outcome, content, context, registry, now, report)
         if entry is not None:
             entries[entry.id] = entry
-    return entries
+        if not outcome.rejected:
+            fresh[outcome.id] = outcome.nt
+    return entries, fresh
 
 
 def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestReport) -> bool:
@@ -152,9 +157,10 @@ def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Ent
                 Severity.WARNING))
             return known
         return None
-    unchanged = known is not None and known.nt == outcome.nt
+    triples = hashlib.sha1(outcome.nt.encode("utf-8")).hexdigest()
+    unchanged = known is not None and known.published and known.triples == triples
     return Entry(
-        id=outcome.id, content=content, context=context, nt=outcome.nt, title=outcome.title,
+        id=outcome.id, content=content, context=context, triples=triples, title=outcome.title,
         first_published=known.first_published if known else now,
         modified=known.modified if unchanged else now,
         warnings=[[p.field, p.value, p.rule, p.message] for p in outcome.problems],
@@ -169,7 +175,7 @@ def _next_registry(registry: Registry, entries: dict[str, Entry], report, now) -
             continue
         if known.published:
             report.withdrawn.append(identifier)
-        result[identifier] = replace(known, nt=None, withdrawn=known.withdrawn or now)
+        result[identifier] = replace(known, withdrawn=known.withdrawn or now)
     return Registry(result)
 
 

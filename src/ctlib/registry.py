@@ -1,9 +1,10 @@
 """Every identifier ever published, with what ingest needs to know of it.
 
-A SQLite file in each generation. An entry keeps the record's content hash (to
-skip re-validating unchanged records), its checked triples as N-Triples, its
-warnings, and its dates; a withdrawn record keeps its entry with ``withdrawn`` set
-and no triples, so its URI answers 410 and its identifier is never reused.
+A SQLite file in each generation. An entry keeps the hash of the record's source
+content and of what checked it (to skip re-validating unchanged records), a hash of
+its published triples (to keep its modification time when re-checking changes
+nothing), its warnings, and its dates; a withdrawn record keeps its entry with
+``withdrawn`` set, so its URI answers 410 and its identifier is never reused.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ CREATE TABLE records (
     id TEXT PRIMARY KEY,
     content TEXT,
     context TEXT,
-    nt TEXT,
+    triples TEXT,
     warnings TEXT NOT NULL DEFAULT '[]',
     title TEXT,
     first_published TEXT NOT NULL,
@@ -35,7 +36,8 @@ class Entry:
     id: str
     content: str | None
     context: str | None
-    nt: str | None
+    triples: str | None
+    """SHA-1 of the record's checked N-Triples."""
     title: str | None
     first_published: str
     modified: str
@@ -45,7 +47,7 @@ class Entry:
 
     @property
     def published(self) -> bool:
-        return self.withdrawn is None and self.nt is not None
+        return self.withdrawn is None
 
 
 class Registry:
@@ -60,7 +62,7 @@ class Registry:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             entries = {row[0]: _entry(row) for row in connection.execute(
-                "SELECT id, content, context, nt, title, first_published, modified, withdrawn,"
+                "SELECT id, content, context, triples, title, first_published, modified, withdrawn,"
                 " warnings FROM records")}
             info = dict(connection.execute("SELECT key, value FROM info"))
         finally:
@@ -73,7 +75,7 @@ class Registry:
             connection.executescript(SCHEMA)
             connection.executemany(
                 "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((e.id, e.content, e.context, e.nt, json.dumps(e.warnings), e.title,
+                ((e.id, e.content, e.context, e.triples, json.dumps(e.warnings), e.title,
                   e.first_published, e.modified, e.withdrawn) for e in self.entries.values()))
             connection.executemany("INSERT INTO info VALUES (?, ?)", self.info.items())
             connection.commit()

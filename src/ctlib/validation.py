@@ -45,20 +45,7 @@ class Report:
 
 
 VOCABULARY_SHAPES = "concept.ttl"
-"""The shapes of concepts and schemes; records are checked against all the others."""
-
-
-def load_shapes(shapes_dir: Path, base: str, records_only: bool = False) -> Graph:
-    """The ``*.ttl`` files in ``shapes_dir``, relative IRIs resolved against ``base``.
-
-    ``records_only`` leaves out the vocabulary's shapes: record batches carry the
-    concepts they point to, reduced to type and scheme, which those shapes would fault.
-    """
-    graph = Graph()
-    for path in sorted(Path(shapes_dir).glob("*.ttl")):
-        if not (records_only and path.name == VOCABULARY_SHAPES):
-            graph.parse(path, format="turtle", publicID=base)
-    return graph
+"""The file of the shapes of concepts and schemes; records are checked against the others."""
 
 
 def validate(data: Graph, shapes: Graph) -> Report:

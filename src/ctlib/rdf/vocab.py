@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -20,14 +19,6 @@ from .uris import Uris, fold
 
 def normalize_label(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold(text))
-
-
-def load_vocab(vocab_dir: Path, base: str) -> Graph:
-    """Every ``*.ttl`` of ``vocab_dir``, relative IRIs resolved against ``base``."""
-    graph = Graph()
-    for path in sorted(Path(vocab_dir).glob("*.ttl")):
-        graph.parse(path, format="turtle", publicID=base)
-    return graph
 
 
 class NoMatch(ValueError):
