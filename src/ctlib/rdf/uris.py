@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from rdflib import URIRef
@@ -21,6 +22,8 @@ HASH_LENGTH = 6
 
 def fold(text: str) -> str:
     """Casefolded, accents stripped, whitespace collapsed: for comparing human text."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
@@ -52,6 +55,7 @@ def record_id(title: str, year: str | None) -> str:
     return f"{slug}-{digest}" if slug else digest
 
 
+@lru_cache(maxsize=65536)
 def agent_id(name: str) -> str:
     """One agent per distinct name: names that differ only in case, accents or
     punctuation ("Department Of Migration Management") are the same agent."""

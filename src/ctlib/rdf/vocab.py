@@ -41,6 +41,7 @@ class VocabIndex:
 
     def __init__(self, graph: Graph, uris: Uris):
         self.schemes: dict[str, SchemeIndex] = {}
+        self._matches: dict[tuple[str, tuple[str, ...]], URIRef | NoMatch] = {}
         self.clashes: list[tuple[str, str, URIRef, URIRef]] = []
         for concept, scheme in graph.subject_objects(SKOS.inScheme):
             name = uris.scheme_name(scheme)
@@ -59,12 +60,21 @@ class VocabIndex:
         index.display.setdefault(key, label)
 
     def match(self, value: str, schemes: tuple[str, ...]) -> URIRef:
+        found = self._matches.get((value, schemes))
+        if found is None:
+            found = self._matches[(value, schemes)] = self._match(value, schemes)
+        if isinstance(found, NoMatch):
+            raise found
+        return found
+
+    def _match(self, value: str, schemes: tuple[str, ...]) -> URIRef | NoMatch:
+        """The concept, or the error to raise: source values repeat, so both are kept."""
         key = normalize_label(value)
         for scheme in schemes:
             concept = self.schemes.get(scheme, SchemeIndex()).labels.get(key)
             if concept is not None:
                 return concept
-        raise NoMatch(value, schemes, self.closest(key, schemes))
+        return NoMatch(value, schemes, self.closest(key, schemes))
 
     def closest(self, key: str, schemes: tuple[str, ...], n: int = 3) -> list[str]:
         display = {}
