@@ -8,12 +8,14 @@ is broken, or when anything fails before the switch: the previous catalogue stay
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from . import __version__
 from .catalogue import Catalogue, CatalogueError
@@ -90,39 +92,44 @@ def _check_vocabulary(catalogue: Catalogue, registry: Registry) -> None:
                              f"nothing was read or published:\n{lines}")
 
 
-def _read(paths, catalogue: Catalogue, report: IngestReport) -> list[Record]:
-    records = []
+def _read(paths, catalogue: Catalogue, report: IngestReport) -> Iterator[Record]:
+    """Records as they are read; problems go straight to the report."""
     for item in read_sources(paths, catalogue.is_heading):
         if isinstance(item, Problem):
             report.problems.append(item)
         else:
-            records.append(item)
-    report.read = len(records)
-    return records
+            report.read += 1
+            yield item
 
 
-def _check(records, catalogue, registry, report, now, progress):
+def _check(records: Iterable[Record], catalogue, registry, report, now, progress):
     """An Entry for each record that passed (or was published before and now fails),
-    and the N-Triples of those checked this time, by identifier."""
+    and the N-Triples of those checked this time, by identifier.
+
+    Records stream from the reader to the worker processes: reading and hashing in
+    this process overlap with checking in the others.
+    """
     context = catalogue.context_hash
     entries: dict[str, Entry] = {}
     fresh: dict[str, str] = {}
-    seen: dict[str, Record] = {}
-    to_check: list[tuple[Record, str]] = []
-    for record in records:
-        identifier = identify(record)
-        if identifier is not None and _is_duplicate(record, identifier, seen, report):
-            continue
-        content = content_hash(record, catalogue.config.language)
-        known = registry.entries.get(identifier) if identifier else None
-        if known and known.published and known.content == content and known.context == context:
-            entries[identifier] = known
-            report.unchanged += 1
-            report.problems.extend(_cached_warnings(record, known))
-        else:
-            to_check.append((record, content))
-    outcomes = _run_checks([record for record, _ in to_check], catalogue, progress)
-    for (record, content), outcome in zip(to_check, outcomes):
+
+    def needing_checks() -> Iterator[tuple[Record, str]]:
+        seen: dict[str, Record] = {}
+        for record in records:
+            identifier = identify(record)
+            if identifier is not None and _is_duplicate(record, identifier, seen, report):
+                continue
+            content = content_hash(record, catalogue.config.language)
+            known = registry.entries.get(identifier) if identifier else None
+            if known and known.published and known.content == content and \
+                    known.context == context:
+                entries[identifier] = known
+                report.unchanged += 1
+                report.problems.extend(_cached_warnings(record, known))
+            else:
+                yield record, content
+
+    for (record, content), outcome in _run_checks(needing_checks(), catalogue, progress):
         report.checked += 1
         report.problems.extend(outcome.problems)
         entry = _entry_for(outcome, content, context, registry, now, report)
@@ -185,27 +192,52 @@ def _cached_warnings(record: Record, known: Entry) -> list[Problem]:
             for field_name, value, rule, message in known.warnings]
 
 
-def _run_checks(records: list[Record], catalogue: Catalogue, progress: bool) -> list[Outcome]:
-    size = catalogue.config.batch_size
-    batches = [records[i:i + size] for i in range(0, len(records), size)]
-    bar = _progress(len(records), progress)
-    outcomes: list[Outcome] = []
-    if len(batches) <= 1 or catalogue.config.workers == 1:
-        checker = catalogue.checker()
-        results = map(checker.check, batches)
-    else:
-        pool = ProcessPoolExecutor(catalogue.config.workers, initializer=_init_worker,
-                                   initargs=(catalogue.config,))
-        results = pool.map(_check_in_worker, batches)
+def _run_checks(items: Iterator[tuple[Record, str]], catalogue: Catalogue,
+                progress: bool) -> Iterator[tuple[tuple[Record, str], Outcome]]:
+    """Each item with its Outcome, in order; batches go to a pool when there are several."""
+    batches = _batched(items, catalogue.config.batch_size)
+    first = next(batches, None)
+    second = next(batches, None)
+    if first is None:
+        return
+    bar = _progress(progress)
     try:
-        for batch, outcome in zip(batches, results):
-            outcomes.extend(outcome)
-            bar.update(len(batch))
+        if second is None or catalogue.config.workers == 1:
+            checker = catalogue.checker()
+            for batch in itertools.chain([first], [second] if second else [], batches):
+                yield from zip(batch, checker.check([record for record, _ in batch]))
+                bar.update(len(batch))
+        else:
+            for batch, outcomes in _in_pool(itertools.chain([first, second], batches),
+                                            catalogue.config):
+                yield from zip(batch, outcomes)
+                bar.update(len(batch))
     finally:
         bar.close()
-        if len(batches) > 1 and catalogue.config.workers > 1:
+
+
+def _in_pool(batches: Iterator[list], config) -> Iterator[tuple[list, list[Outcome]]]:
+    """Batches checked by worker processes, at most two per worker in flight."""
+    pending: deque = deque()
+    with ProcessPoolExecutor(config.workers, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        try:
+            for batch in batches:
+                pending.append((batch, pool.submit(_check_in_worker,
+                                                   [record for record, _ in batch])))
+                if len(pending) >= 2 * config.workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
             pool.shutdown(cancel_futures=True)
-    return outcomes
+
+
+def _batched(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 _worker_checker: Checker | None = None
@@ -220,10 +252,9 @@ def _check_in_worker(batch: list[Record]) -> list[Outcome]:
     return _worker_checker.check(batch)
 
 
-def _progress(total: int, enabled: bool):
+def _progress(enabled: bool):
     from tqdm import tqdm
-    return tqdm(total=total, unit="rec", desc="checking", delay=1.0, file=sys.stderr,
-                disable=not enabled)
+    return tqdm(unit="rec", desc="checking", delay=1.0, file=sys.stderr, disable=not enabled)
 
 
 def content_hash(record: Record, language: str) -> str:
