@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import random
-import re
 import sys
 from bisect import bisect
 from dataclasses import dataclass, field
@@ -36,7 +34,7 @@ if "ctlib" not in sys.modules:  # bench/ingest.py imports a snapshot's ctlib fir
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.namespace import SKOS  # noqa: E402
 
-from ctlib.rdf.uris import HASH_LENGTH, SLUG_MAX, record_id  # noqa: E402
+from ctlib.rdf.uris import record_id  # noqa: E402
 from ctlib.rdf.vocab import normalize_label  # noqa: E402
 from ctlib.records.listing import PAGE_CHROME, _label, _mistyped_label  # noqa: E402
 
@@ -338,7 +336,7 @@ class Generator:
         for attempt in range(1000):
             title = self._title(place if attempt < 50 else rng.choice(self.places), attempt)
             year = self.weighted(self.years, self.year_weights)
-            key = _record_id(title, year)
+            key = record_id(title, year)
             if key not in self.seen and not self._is_category(title):
                 self.seen.add(key)
                 break
@@ -359,7 +357,7 @@ class Generator:
 
     def _is_category(self, title: str) -> bool:
         """Would the listing reader take this title for a section heading?"""
-        key = _NON_WORD.sub("", title.casefold()) if title.isascii() else normalize_label(title)
+        key = normalize_label(title)
         return key in self.vocab.category_keys
 
     def _places(self) -> tuple[list[str], list[str]]:
@@ -469,36 +467,13 @@ def _cumulative(weights) -> list[float]:
     return result
 
 
-def _record_id(title: str, year: str) -> str:
-    """ctlib's ``record_id`` (the identifier ingest derives), fast for ASCII titles.
-
-    For ASCII text ctlib's ``fold`` (casefold, NFKD, drop combining marks, collapse
-    spaces) is casefold + collapse; other titles go through ctlib itself.
-    """
-    if not title.isascii():
-        return record_id(title, year)
-    folded = " ".join(title.casefold().split())
-    digest = hashlib.sha1(f"{folded}|{year}".encode("utf-8")).hexdigest()[:HASH_LENGTH]
-    words = _WORD.findall(folded.replace("_", " "))
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > SLUG_MAX:
-            break
-        slug = candidate
-    slug = slug or "-".join(words)[:SLUG_MAX]
-    return f"{slug}-{digest}" if slug else digest
-
-
-_WORD = re.compile(r"\w+")
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 def generate(n: int, seed: int = 0, vocab_dir: Path = ROOT / "vocab") -> list[Item]:
     generator = Generator(load_vocabulary(Path(vocab_dir)), seed, n)
     items = [generator.record() for _ in range(n)]
     for item in items[:200]:  # the fast identifier must stay ctlib's
-        assert _record_id(item.title, item.year) == record_id(item.title, item.year), item.title
+        assert record_id(item.title, item.year) == record_id(item.title, item.year), item.title
     return items
 
 
