@@ -23,9 +23,9 @@ from .checking import Checker, Outcome
 from .rdf.mapping import identify
 from .records import read_sources
 from .records.model import Problem, Record, Severity, SourceLocation
-from .publish import Changes, write_generation
+from .publish import GenerationWriter
 from .registry import Entry, Registry
-from .store import EmbeddedStore
+from .store import EmbeddedStore, Generation
 
 
 @dataclass
@@ -56,16 +56,26 @@ def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
            progress: bool = False) -> IngestReport:
     """Check every record of ``paths``; with ``publish``, make the result the catalogue."""
     store = EmbeddedStore(catalogue.config.data_dir)
-    previous = store.current()
+    if not publish:
+        return _ingest(paths, catalogue, store.current(), None, progress)
+    with store.new_generation(copy_current=True) as generation:
+        report = _ingest(paths, catalogue, store.current(), generation, progress)
+    store.prune(catalogue.config.keep_generations)
+    return report
+
+
+def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
+            generation: Generation | None, progress: bool) -> IngestReport:
     registry = Registry.read(previous.registry_path if previous else None)
     now = _now()
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
+    writer = GenerationWriter(catalogue, generation, registry) if generation else None
     records = _read(paths, catalogue, report)
-    entries, fresh = _check(records, catalogue, registry, report, now, progress)
+    entries = _check(records, catalogue, registry, report, now, progress, writer)
     next_registry = _next_registry(registry, entries, report, now)
     report.published = sum(1 for _ in next_registry.published())
-    if not publish:
+    if writer is None:
         return report
     if report.checked + report.unchanged == report.rejected:
         raise NothingToPublish(
@@ -73,11 +83,8 @@ def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
             "the previous catalogue is unchanged")
     next_registry.info.update({"ingested": now, "version": __version__,
                                "context": catalogue.context_hash})
-    changes = Changes(fresh, set(fresh) | set(report.withdrawn))
-    with store.new_generation(copy_current=True) as generation:
-        report.generation = generation.id
-        write_generation(catalogue, generation, next_registry, changes)
-    store.prune(catalogue.config.keep_generations)
+    writer.finish(next_registry, report.withdrawn)
+    report.generation = generation.id
     return report
 
 
@@ -102,16 +109,16 @@ def _read(paths, catalogue: Catalogue, report: IngestReport) -> Iterator[Record]
             yield item
 
 
-def _check(records: Iterable[Record], catalogue, registry, report, now, progress):
-    """An Entry for each record that passed (or was published before and now fails),
-    and the N-Triples of those checked this time, by identifier.
+def _check(records: Iterable[Record], catalogue, registry, report, now, progress,
+           writer: GenerationWriter | None) -> dict[str, Entry]:
+    """An Entry for each record that passed (or was published before and now fails);
+    the triples of those checked this time go to ``writer``.
 
     Records stream from the reader to the worker processes: reading and hashing in
     this process overlap with checking in the others.
     """
     context = catalogue.context_hash
     entries: dict[str, Entry] = {}
-    fresh: dict[str, str] = {}
 
     def needing_checks() -> Iterator[tuple[Record, str]]:
         seen: dict[str, Record] = {}
@@ -135,9 +142,9 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
         entry = _entry_for(outcome, content, context, registry, now, report)
         if entry is not None:
             entries[entry.id] = entry
-        if not outcome.rejected:
-            fresh[outcome.id] = outcome.nt
-    return entries, fresh
+        if writer is not None and not outcome.rejected:
+            writer.add(entry, outcome.nt)
+    return entries
 
 
 def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestReport) -> bool:

@@ -9,7 +9,6 @@ and tombstone graphs are loaded anew. Unchanged records cost nothing here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
@@ -19,18 +18,10 @@ from rdflib import Graph, Literal
 from .catalogue import Catalogue
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
-from .registry import Registry
+from .registry import Entry, Registry
 from .store import Generation
 
 DELETE_BATCH = 500
-
-
-@dataclass
-class Changes:
-    triples: dict[str, str]
-    """N-Triples of each record checked and accepted in this ingest, by identifier."""
-    dropped: set[str]
-    """Identifiers whose earlier triples leave the store (replaced or withdrawn)."""
 
 
 def graph_names(catalogue: Catalogue) -> dict[str, str]:
@@ -45,33 +36,59 @@ def owned_by_ingest(catalogue: Catalogue, graph: str) -> bool:
     return graph in (names["records"], names["meta"]) or graph.startswith(names["vocab"])
 
 
-def write_generation(catalogue: Catalogue, generation: Generation, registry: Registry,
-                     changes: Changes) -> None:
-    store = pyoxigraph.Store(str(generation.store_path))
-    records = NamedNode(graph_names(catalogue)["records"])
-    _drop_records(catalogue, store, records, changes.dropped)
-    records_file = generation.path / "records.nt"
-    _write_records(catalogue, registry, changes.triples, records_file)
-    store.bulk_load(path=str(records_file), format=RdfFormat.N_TRIPLES, to_graph=records)
-    records_file.unlink()
-    _drop_orphan_agents(store, records)
-    _replace_vocabularies(catalogue, store)
-    meta = NamedNode(graph_names(catalogue)["meta"])
-    store.clear_graph(meta)
-    store.bulk_load(input=_tombstones(catalogue, registry).serialize(format="nt"),
-                    format=RdfFormat.N_TRIPLES, to_graph=meta)
-    store.flush()
-    del store
-    registry.write(generation.registry_path)
+class GenerationWriter:
+    """Writes an ingest's changes into a new generation as records pass their checks.
 
+    Loading batch by batch while the workers check the next ones keeps both cores
+    busy; only the vocabularies, tombstones and the registry are left for the end.
+    """
 
-def _drop_records(catalogue: Catalogue, store, records: NamedNode, dropped: set[str]) -> None:
-    """Delete the triples whose subject is one of the ``dropped`` records."""
-    uris = sorted(ntriples.term(catalogue.uris.record(i)) for i in dropped)
-    for start in range(0, len(uris), DELETE_BATCH):
-        values = " ".join(uris[start:start + DELETE_BATCH])
-        store.update(f"DELETE {{ GRAPH {records} {{ ?s ?p ?o }} }} "
-                     f"WHERE {{ VALUES ?s {{ {values} }} GRAPH {records} {{ ?s ?p ?o }} }}")
+    def __init__(self, catalogue: Catalogue, generation: Generation, before: Registry):
+        self.catalogue = catalogue
+        self.generation = generation
+        self.before = before
+        self.store = pyoxigraph.Store(str(generation.store_path))
+        self.records = NamedNode(graph_names(catalogue)["records"])
+        self.pending: list[tuple[Entry, str]] = []
+        self.dropped_any = False
+
+    def add(self, entry: Entry, nt: str) -> None:
+        """A record's checked N-Triples, replacing what it had published before."""
+        self.pending.append((entry, nt))
+        if len(self.pending) >= self.catalogue.config.batch_size:
+            self._flush()
+
+    def finish(self, registry: Registry, withdrawn: list[str]) -> None:
+        self._flush()
+        self._drop(withdrawn)
+        if self.dropped_any:
+            _drop_orphan_agents(self.store, self.records)
+        _replace_vocabularies(self.catalogue, self.store)
+        meta = NamedNode(graph_names(self.catalogue)["meta"])
+        self.store.clear_graph(meta)
+        self.store.bulk_load(input=_tombstones(self.catalogue, registry).serialize(format="nt"),
+                             format=RdfFormat.N_TRIPLES, to_graph=meta)
+        self.store.flush()
+        del self.store
+        registry.write(self.generation.registry_path)
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        self._drop([entry.id for entry, _ in self.pending
+                    if (known := self.before.entries.get(entry.id)) and known.published])
+        self.store.bulk_load(input=_with_modified(self.catalogue, self.pending).encode("utf-8"),
+                             format=RdfFormat.N_TRIPLES, to_graph=self.records)
+        self.pending = []
+
+    def _drop(self, identifiers: list[str]) -> None:
+        """Delete the triples whose subject is one of these records."""
+        uris = [ntriples.term(self.catalogue.uris.record(i)) for i in identifiers]
+        self.dropped_any = self.dropped_any or bool(uris)
+        for start in range(0, len(uris), DELETE_BATCH):
+            values = " ".join(uris[start:start + DELETE_BATCH])
+            self.store.update(f"DELETE {{ GRAPH {self.records} {{ ?s ?p ?o }} }} WHERE {{ "
+                              f"VALUES ?s {{ {values} }} GRAPH {self.records} {{ ?s ?p ?o }} }}")
 
 
 def _drop_orphan_agents(store, records: NamedNode) -> None:
@@ -92,16 +109,14 @@ def _replace_vocabularies(catalogue: Catalogue, store) -> None:
                         to_graph=NamedNode(prefix + Path(path).stem))
 
 
-def _write_records(catalogue: Catalogue, registry: Registry, triples: dict[str, str],
-                   path: Path) -> None:
-    """The checked records' triples, each with its modification time."""
-    modified_predicate = ntriples.term(DCTERMS.modified)
-    with open(path, "w", encoding="utf-8") as out:
-        for identifier, nt in triples.items():
-            out.write(nt)
-            modified = Literal(registry.entries[identifier].modified, datatype=XSD.dateTime)
-            out.write(f"{ntriples.term(catalogue.uris.record(identifier))} "
-                      f"{modified_predicate} {ntriples.term(modified)} .\n")
+def _with_modified(catalogue: Catalogue, checked: list[tuple[Entry, str]]) -> str:
+    """The records' triples, each record with its modification time."""
+    predicate = ntriples.term(DCTERMS.modified)
+    parts = []
+    for entry, nt in checked:
+        modified = ntriples.term(Literal(entry.modified, datatype=XSD.dateTime))
+        parts.append(f"{nt}{ntriples.term(catalogue.uris.record(entry.id))} {predicate} {modified} .\n")
+    return "".join(parts)
 
 
 def _tombstones(catalogue: Catalogue, registry: Registry) -> Graph:
