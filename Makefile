@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 serve: install
 	$(BIN)/ctlib ingest --quiet data
+	$(BIN)/ctlib serve --host 0.0.0.0 --port 8080
 
 test: install
 	$(BIN)/pytest -q

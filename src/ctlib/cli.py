@@ -141,6 +141,21 @@ def stats(as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
+              help="Worker processes (each with its own representation cache).")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the published catalogue over HTTP with gunicorn.
+
+    Absolute URIs in responses come from CTLIB_BASE_URI, never from the request, so
+    the service can sit behind a reverse proxy.
+    """
+    from .web.serve import serve as run_server
+    run_server(_catalogue().config, host, port, workers)
+
+
+@main.command()
 def settings() -> None:
     """List every setting: environment variable, meaning, default."""
     click.echo(_settings_help())

@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keep_generations", 2,
             "Store generations kept on disk, the published one included.", _positive_int),
     Setting("language", "en", "Language tag of titles and summaries when a source gives none."),
+    Setting("licence", "https://creativecommons.org/licenses/by/4.0/",
+            "Licence of the published descriptions (a URI), stated in every one."),
+    Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),
+    Setting("cache_entries", 20000, "Representations kept in memory per web worker.",
+            _positive_int),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,7 +1,7 @@
-"""The one table of RDF formats: name, media type, file extension, serializer.
+"""The one table of formats: name, media type, file extension, serializer.
 
-Everything that names a format (CLI options, file extensions, and later the web
-layer's content negotiation) looks it up here.
+Everything that names a format (CLI options, file extensions, the web layer's
+content negotiation and its Link headers) looks it up here.
 """
 
 from __future__ import annotations
@@ -17,21 +17,40 @@ class Format:
     name: str
     media_type: str
     extension: str
-    rdf_format: RdfFormat
+    rdf_format: RdfFormat | None
+    """None for HTML, the one format that is not RDF."""
+    label: str
     dataset: bool = False
     """Carries named graphs (N-Quads, TriG)."""
+    aliases: tuple[str, ...] = ()
+    """Other media types that ask for this format."""
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE),
-    Format("nt", "application/n-triples", "nt", RdfFormat.N_TRIPLES),
-    Format("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD),
-    Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML),
-    Format("nq", "application/n-quads", "nq", RdfFormat.N_QUADS, dataset=True),
-    Format("trig", "application/trig", "trig", RdfFormat.TRIG, dataset=True),
+    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle"),
+    Format("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD, "JSON-LD",
+           aliases=("application/json",)),
+    Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/XML"),
+    Format("nt", "application/n-triples", "nt", RdfFormat.N_TRIPLES, "N-Triples"),
+    Format("html", "text/html", "html", None, "HTML", aliases=("application/xhtml+xml",)),
+    Format("nq", "application/n-quads", "nq", RdfFormat.N_QUADS, "N-Quads", dataset=True),
+    Format("trig", "application/trig", "trig", RdfFormat.TRIG, "TriG", dataset=True),
 )
+"""In order of preference when a client accepts several equally: Turtle first, since
+a request with no Accept header (curl, harvesters) gets the first; HTML last, since
+browsers ask for it by name."""
 
 BY_NAME = {f.name: f for f in FORMATS}
+DESCRIPTION_FORMATS = tuple(f for f in FORMATS if not f.dataset)
+"""What one resource's description is served in."""
 BY_EXTENSION = {f.extension: f for f in FORMATS} | {"owl": BY_NAME["rdf"], "xml": BY_NAME["rdf"],
                                                      "json": BY_NAME["jsonld"]}
 

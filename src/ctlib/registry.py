@@ -69,6 +69,17 @@ class Registry:
             connection.close()
         return cls(entries, info)
 
+    @staticmethod
+    def read_info(path: Path) -> dict:
+        """Only the registry's facts about its generation (when, which version)."""
+        if not Path(path).exists():
+            return {}
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(connection.execute("SELECT key, value FROM info"))
+        finally:
+            connection.close()
+
     def write(self, path: Path) -> None:
         connection = sqlite3.connect(path)
         try:

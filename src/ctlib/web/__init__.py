@@ -1,0 +1,40 @@
+"""The web application: create_app() and what every blueprint shares."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..config import Config, load_config
+from ..rdf.uris import Uris
+from ..store import NoCatalogue
+from . import errors, pages, resources
+from .published import Published
+from .representations import RepresentationCache
+
+
+class WebContext:
+    """Settings, URIs, the published store and the representation cache of one app."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.uris = Uris(config.base_uri)
+        self.published = Published(config.data_dir)
+        self.cache = RepresentationCache(config.cache_entries)
+        self.dataset_uri = self.absolute(".well-known/void#dataset")
+
+    def absolute(self, path: str) -> str:
+        """A URL of this service, from the configured base (never the Host header)."""
+        return self.uris.base + path.lstrip("/")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__)
+    app.extensions["ctlib"] = WebContext(config)
+    app.jinja_env.globals["site_title"] = config.title
+    errors.init_app(app)
+    app.register_error_handler(NoCatalogue, lambda error: errors.render_problem(
+        errors.ServiceUnavailable(str(error))))
+    app.register_blueprint(resources.blueprint)
+    app.register_blueprint(pages.blueprint)
+    return app

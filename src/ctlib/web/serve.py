@@ -1,0 +1,28 @@
+"""Running the app under gunicorn, the production WSGI server."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from ..config import Config
+
+
+class Server(BaseApplication):
+    def __init__(self, config: Config, host: str, port: int, workers: int):
+        self.config_ = config
+        self.options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+                        "worker_class": "gthread", "threads": 4, "timeout": 60,
+                        "forwarded_allow_ips": "*"}
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+        return create_app(self.config_)
+
+
+def serve(config: Config, host: str, port: int, workers: int) -> None:
+    Server(config, host, port, workers).run()

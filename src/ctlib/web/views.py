@@ -1,0 +1,92 @@
+"""What an HTML page shows of a description: labels instead of IRIs, links that stay
+on this server, values grouped under readable property names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..describe import Description
+from ..rdf.namespaces import DCTERMS, FOAF, RDF, SKOS
+
+PROPERTY_NAMES = {
+    str(DCTERMS.title): "Title", str(DCTERMS.abstract): "Summary",
+    str(DCTERMS.creator): "Authors", str(DCTERMS.issued): "Year",
+    str(DCTERMS.spatial): "Places", str(DCTERMS.subject): "Categories",
+    str(DCTERMS.identifier): "Identifier", str(DCTERMS.modified): "Last modified",
+    str(DCTERMS.source): "Source", str(DCTERMS.language): "Language",
+    str(DCTERMS.type): "Type", str(RDF.type): "Class", str(FOAF.name): "Name",
+    str(SKOS.prefLabel): "Preferred labels", str(SKOS.altLabel): "Other labels",
+    str(SKOS.notation): "Codes", str(SKOS.broader): "Broader", str(SKOS.narrower): "Narrower",
+    str(SKOS.inScheme): "In scheme", str(SKOS.exactMatch): "Same as",
+    str(SKOS.closeMatch): "Close to", str(SKOS.definition): "Definition",
+    str(SKOS.hasTopConcept): "Top concepts", str(SKOS.topConceptOf): "Top concept of",
+    str(DCTERMS.description): "Description",
+}
+ORDER = list(PROPERTY_NAMES)
+LABELS = (str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Property:
+    name: str
+    iri: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    title: str
+    subject: str
+    properties: list[Property]
+
+
+def page(description: Description, base: str, language: str) -> Page:
+    labels = _labels(description.triples, language)
+    own = [t for t in description.triples if t.subject == description.subject]
+    grouped: dict[str, Property] = {}
+    for triple in own:
+        iri = triple.predicate.value
+        prop = grouped.setdefault(iri, Property(PROPERTY_NAMES.get(iri, _local(iri)), iri))
+        prop.values.append(_value(triple.object, labels, base))
+    ordered = sorted(grouped.values(),
+                     key=lambda p: (ORDER.index(p.iri) if p.iri in ORDER else len(ORDER), p.name))
+    for prop in ordered:
+        prop.values.sort(key=lambda v: (v.language != language, v.text.casefold()))
+    title = labels.get(description.subject.value) or description.subject.value
+    return Page(title, description.subject.value, ordered)
+
+
+def _labels(triples: list[ox.Triple], language: str) -> dict[str, str]:
+    """The best label of every resource: the page language, then English, then any."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for triple in triples:
+        if triple.predicate.value not in LABELS or not isinstance(triple.object, ox.Literal):
+            continue
+        lang = triple.object.language
+        rank = 0 if lang == language else 1 if lang in ("en", None) else 2
+        known = ranked.get(triple.subject.value)
+        if known is None or rank < known[0]:
+            ranked[triple.subject.value] = (rank, triple.object.value)
+    return {iri: text for iri, (_, text) in ranked.items()}
+
+
+def _value(term, labels: dict[str, str], base: str) -> Value:
+    if isinstance(term, ox.NamedNode):
+        href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
+        return Value(labels.get(term.value) or _local(term.value), href)
+    if isinstance(term, ox.Literal):
+        return Value(term.value, language=term.language)
+    return Value(str(term))
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
