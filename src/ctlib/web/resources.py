@@ -62,7 +62,7 @@ def definition(name: str):
 @blueprint.get("/context.jsonld")
 def context():
     response = current_app.response_class(
-        _json(JSONLD_CONTEXT), content_type="application/ld+json; charset=utf-8")
+        _json({"@context": JSONLD_CONTEXT}), content_type="application/ld+json; charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response

@@ -1,0 +1,54 @@
+"""Starting the real `ctlib serve` process on a free port for end-to-end tests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from .conftest import cli_env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(tmp_path: Path, *ingests: list[Path]):
+    """Run each ingest in turn into a private data directory, serve the result, yield
+    the server's base URL (which is also the catalogue's base URI)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base}
+    for sources in ingests:
+        subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
+                       env=env, cwd=tmp_path, check=False, capture_output=True, timeout=120)
+    process = subprocess.Popen([sys.executable, "-m", "ctlib.cli", "serve", "--port", str(port),
+                                "--workers", "2"], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ctlib serve exited: {process.stderr.read().decode()}")
+        try:
+            requests.get(base + "context.jsonld", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError("ctlib serve did not start")

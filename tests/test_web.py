@@ -1,0 +1,175 @@
+"""End to end: the real `ctlib serve` process, spoken to over HTTP."""
+
+from urllib.parse import quote
+
+import pytest
+import requests
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from ctlib.formats import DESCRIPTION_FORMATS
+
+from .conftest import DATA, ROOT
+from .server import running_server
+
+LISTING = ROOT / "data" / "library-listing.txt"
+RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+RDF_FORMATS = [f for f in DESCRIPTION_FORMATS if f.rdf_format is not None]
+PARSE_AS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    first = [LISTING, DATA / "unusual-ids.jsonl", DATA / "withdrawn.jsonl"]
+    with running_server(tmp, first, [LISTING, DATA / "unusual-ids.jsonl"]) as url:
+        yield url
+
+
+def get(url: str, accept: str | None = None, **headers) -> requests.Response:
+    if accept is not None:
+        headers["Accept"] = accept
+    return requests.get(url, headers=headers, allow_redirects=False, timeout=10)
+
+
+@pytest.mark.parametrize("kind, identifier", [("record", RECORD), ("agent", "rakeb-messele")])
+def test_thing_uri_answers_303_to_its_document(base, kind, identifier):
+    response = get(f"{base}id/{kind}/{identifier}", "text/turtle")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{base}doc/{kind}/{identifier}"
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    (None, "text/turtle"), ("*/*", "text/turtle"), ("text/turtle", "text/turtle"),
+    ("application/ld+json", "application/ld+json"), ("application/rdf+xml", "application/rdf+xml"),
+    ("application/n-triples", "application/n-triples"), (BROWSER, "text/html"),
+    ("text/turtle;q=0.2, application/ld+json;q=0.9", "application/ld+json")])
+def test_negotiated_document(base, accept, media_type):
+    response = get(f"{base}doc/record/{RECORD}", accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+    assert response.headers["Vary"] == "Accept"
+    extension = next(f.extension for f in DESCRIPTION_FORMATS if f.media_type == media_type)
+    assert response.headers["Content-Location"] == f"{base}doc/record/{RECORD}.{extension}"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_every_format_describes_the_same_graph(base):
+    graphs = {}
+    for fmt in RDF_FORMATS:
+        response = get(f"{base}doc/record/{RECORD}.{fmt.extension}")
+        assert response.headers["Content-Type"] == fmt.content_type
+        graphs[fmt.name] = Graph().parse(data=response.text, format=PARSE_AS[fmt.name],
+                                         publicID=f"{base}doc/record/{RECORD}")
+    reference = graphs.pop("ttl")
+    assert len(reference) > 30
+    for name, graph in graphs.items():
+        assert isomorphic(graph, reference), name
+
+
+def test_description_holds_labels_of_linked_concepts_and_document_metadata(base):
+    graph = Graph().parse(data=get(f"{base}doc/record/{RECORD}.ttl").text, format="turtle")
+    turtle = graph.serialize(format="nt")
+    assert f'<{base}def/regions/horn-of-africa> <http://www.w3.org/2004/02/skos/core#prefLabel> "Horn of Africa"@en' in turtle
+    assert f'<{base}id/agent/rakeb-messele> <http://xmlns.com/foaf/0.1/name> "Rakeb Messele"' in turtle
+    assert f'<{base}doc/record/{RECORD}> <http://xmlns.com/foaf/0.1/primaryTopic> <{base}id/record/{RECORD}>' in turtle
+    assert "http://purl.org/dc/terms/license" in turtle and "http://rdfs.org/ns/void#inDataset" in turtle
+
+
+def test_jsonld_uses_the_published_context(base):
+    document = get(f"{base}doc/record/{RECORD}.jsonld").json()
+    assert document["@context"] == f"{base}context.jsonld"
+    context = get(f"{base}context.jsonld").json()
+    assert context["@context"]["dcterms"] == "http://purl.org/dc/terms/"
+
+
+def test_link_headers_name_every_format_and_the_canonical_uri(base):
+    links = get(f"{base}doc/record/{RECORD}").headers["Link"]
+    for fmt in DESCRIPTION_FORMATS:
+        assert f'<{base}doc/record/{RECORD}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"' in links
+    assert f'<{base}doc/record/{RECORD}>; rel="canonical"' in links
+
+
+def test_not_acceptable_lists_the_available_types(base):
+    response = get(f"{base}doc/record/{RECORD}", "image/png")
+    assert response.status_code == 406
+    assert response.headers["Content-Type"].startswith("text/plain")
+    for fmt in DESCRIPTION_FORMATS:
+        assert fmt.media_type in response.text
+
+
+def test_etags_are_per_representation_and_answer_304(base):
+    url = f"{base}doc/record/{RECORD}"
+    turtle = get(url, "text/turtle")
+    jsonld = get(url, "application/ld+json")
+    assert turtle.headers["ETag"] != jsonld.headers["ETag"]
+    assert turtle.headers["ETag"].startswith('"') and not turtle.headers["ETag"].startswith("W/")
+    assert get(url, "text/turtle", **{"If-None-Match": turtle.headers["ETag"]}).status_code == 304
+    assert get(url, "application/ld+json",
+               **{"If-None-Match": turtle.headers["ETag"]}).status_code == 200
+    since = turtle.headers["Last-Modified"]
+    assert get(url, "text/turtle", **{"If-Modified-Since": since}).status_code == 304
+
+
+def test_head_has_the_headers_of_get_and_no_body(base):
+    url = f"{base}doc/record/{RECORD}.ttl"
+    head = requests.head(url, timeout=10)
+    full = get(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["ETag"] == full.headers["ETag"]
+    assert int(head.headers["Content-Length"]) == len(full.content)
+
+
+@pytest.mark.parametrize("path", ["def/regions", "def/regions/eastern-africa",
+                                  "def/countries/et", "def/categories/referral-mechanisms"])
+def test_schemes_and_concepts_negotiate(base, path):
+    turtle = get(base + path, "text/turtle")
+    assert turtle.status_code == 200 and turtle.headers["Vary"] == "Accept"
+    assert turtle.headers["Content-Location"] == f"{base}{path}.ttl"
+    html = get(base + path, BROWSER)
+    assert html.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert get(f"{base}{path}.jsonld").headers["Content-Type"].startswith("application/ld+json")
+
+
+def test_unknown_answers_404_as_text_or_html(base):
+    text = get(f"{base}doc/record/no-such-record", "text/turtle")
+    assert text.status_code == 404 and text.headers["Content-Type"].startswith("text/plain")
+    html = get(f"{base}doc/record/no-such-record", BROWSER)
+    assert html.status_code == 404 and "<h1>Not found</h1>" in html.text
+
+
+def test_withdrawn_record_answers_410_with_when(base):
+    response = get(f"{base}doc/record/soon-withdrawn", "text/turtle")
+    assert response.status_code == 410
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert "http://www.w3.org/ns/prov#invalidatedAtTime" in graph.serialize(format="nt")
+    assert get(f"{base}doc/record/soon-withdrawn", BROWSER).status_code == 410
+
+
+@pytest.mark.parametrize("identifier", ["CT/2019 #7", "Zürich-100%"])
+def test_unusual_identifiers_are_percent_encoded_both_ways(base, identifier):
+    encoded = quote(identifier, safe="")
+    redirect = get(f"{base}id/record/{encoded}")
+    assert redirect.status_code == 303
+    assert redirect.headers["Location"] == f"{base}doc/record/{encoded}"
+    response = get(redirect.headers["Location"], "application/n-triples")
+    assert response.status_code == 200
+    assert f"<{base}id/record/{encoded}>" in response.text
+
+
+def test_rdflib_parses_a_record_uri_following_the_redirect(base):
+    graph = Graph().parse(f"{base}id/record/{RECORD}")
+    assert any("Desk Review" in str(o) for o in graph.objects())
+
+
+def test_html_page_escapes_and_links(base):
+    page = get(f"{base}doc/record/{RECORD}", BROWSER).text
+    assert "<h1>Desk Review of Counter-Trafficking Initiatives in IGAD and EAC Regions</h1>" in page
+    assert 'href="/def/regions/horn-of-africa"' in page
+    assert f'<link rel="alternate" type="text/turtle" href="/doc/record/{RECORD}.ttl"' in page
+
+
+def test_home_page(base):
+    page = get(base, BROWSER)
+    assert page.status_code == 200 and "<strong>12</strong> records" in page.text
