@@ -173,3 +173,17 @@ def test_html_page_escapes_and_links(base):
 def test_home_page(base):
     page = get(base, BROWSER)
     assert page.status_code == 200 and "<strong>12</strong> records" in page.text
+
+
+def test_record_page_carries_citation_tags_and_schema_org(base):
+    import json
+    import re
+    page = get(f"{base}doc/record/{RECORD}", BROWSER).text
+    assert '<meta name="citation_title" content="Desk Review of Counter-Trafficking Initiatives in IGAD and EAC Regions">' in page
+    assert '<meta name="citation_author" content="Rakeb Messele">' in page
+    assert '<meta name="citation_publication_date" content="2012">' in page
+    embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    work = json.loads(embedded.group(1))
+    assert work["@type"] == "CreativeWork" and work["datePublished"] == "2012"
+    assert {"name": "Rakeb Messele"} in work["author"]
+    assert {"@type": "Place", "name": "Horn of Africa"} in work["spatialCoverage"]

@@ -17,7 +17,7 @@ from ..formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from .errors import NotAcceptable, NotFound
 from .negotiation import negotiate
 from .representations import (JSONLD_CONTEXT, Representation, representation, serialize)
-from .views import page
+from .views import citation, page
 
 KINDS = ("record", "agent")
 blueprint = Blueprint("resources", __name__)
@@ -110,8 +110,12 @@ def _representation(description: Description, fmt: Format) -> Representation:
     ctx = _ctx()
     if fmt.rdf_format is None:
         view = page(description, ctx.uris.base, ctx.config.language)
+        cited = citation(description, ctx.config.language)
+        schema = cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence) \
+            if cited else None
         body = render_template("resource.html", page=view, description=description,
-                               formats=_format_links(view.subject))
+                               formats=_format_links(view.subject), citation=cited,
+                               schema_org=schema)
         return representation(body.encode("utf-8"), fmt)
     return representation(serialize(description, fmt, ctx.absolute("context.jsonld")), fmt)
 
@@ -134,6 +138,12 @@ def _links(path: str) -> str:
              for f in DESCRIPTION_FORMATS]
     links.append(f'<{ctx.absolute(path)}>; rel="canonical"')
     return ", ".join(links)
+
+
+def _page_url(subject: str) -> str:
+    """The HTML page of a thing: its /doc/ URL."""
+    base = _ctx().uris.base
+    return base + "doc/" + subject[len(base) + 3:] if subject.startswith(base + "id/") else subject
 
 
 def _format_links(subject: str) -> list[tuple[str, str, str]]:

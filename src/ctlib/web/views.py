@@ -90,3 +90,63 @@ def _value(term, labels: dict[str, str], base: str) -> Value:
 
 def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass
+class Citation:
+    """A record as reference managers and search engines read it."""
+
+    title: str
+    authors: list[str]
+    year: str | None
+    abstract: str | None
+    language: str | None
+    places: list[str]
+    categories: list[str]
+
+    def highwire(self) -> list[tuple[str, str]]:
+        """``citation_*`` meta tags (Highwire Press), read by Zotero and Google Scholar."""
+        tags = [("citation_title", self.title)]
+        tags += [("citation_author", name) for name in self.authors]
+        if self.year:
+            tags.append(("citation_publication_date", self.year))
+        if self.abstract:
+            tags.append(("citation_abstract", self.abstract))
+        if self.language:
+            tags.append(("citation_language", self.language))
+        tags += [("citation_keywords", "; ".join(self.categories + self.places))]
+        return tags
+
+    def schema_org(self, uri: str, page_url: str, licence: str | None) -> dict:
+        """schema.org CreativeWork, embedded beside the Dublin Core description."""
+        work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": uri,
+                "url": page_url, "name": self.title,
+                "author": [{"name": name} for name in self.authors],
+                "spatialCoverage": [{"@type": "Place", "name": p} for p in self.places],
+                "about": [{"@type": "DefinedTerm", "name": c} for c in self.categories]}
+        optional = {"abstract": self.abstract, "datePublished": self.year,
+                    "inLanguage": self.language, "license": licence}
+        work.update({key: value for key, value in optional.items() if value})
+        return work
+
+
+def citation(description: Description, language: str) -> Citation | None:
+    """For records only: None for anything else."""
+    if ox.NamedNode(str(DCTERMS.BibliographicResource)) not in description.objects(str(RDF.type)):
+        return None
+    labels = _labels(description.triples, language)
+
+    def texts(predicate) -> list[str]:
+        return [labels.get(o.value, o.value) if isinstance(o, ox.NamedNode) else o.value
+                for o in description.objects(str(predicate))]
+
+    def first(predicate) -> str | None:
+        found = texts(predicate)
+        return found[0] if found else None
+
+    return Citation(
+        title=first(DCTERMS.title) or description.subject.value,
+        authors=sorted(texts(DCTERMS.creator)), year=first(DCTERMS.issued),
+        abstract=first(DCTERMS.abstract),
+        language=next((o.language for o in description.objects(str(DCTERMS.title))), None),
+        places=sorted(texts(DCTERMS.spatial)), categories=sorted(texts(DCTERMS.subject)))
