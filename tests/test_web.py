@@ -187,3 +187,21 @@ def test_record_page_carries_citation_tags_and_schema_org(base):
     assert work["@type"] == "CreativeWork" and work["datePublished"] == "2012"
     assert {"name": "Rakeb Messele"} in work["author"]
     assert {"@type": "Place", "name": "Horn of Africa"} in work["spatialCoverage"]
+
+
+def test_concept_page_lists_its_records(base):
+    page = get(f"{base}def/regions/horn-of-africa", BROWSER).text
+    assert "Records (1)" in page
+    assert f'href="/doc/record/{RECORD}"' in page
+
+
+def test_agent_page_lists_the_agents_records(base):
+    page = get(f"{base}doc/agent/rakeb-messele", BROWSER).text
+    assert "Records (1)" in page and "Desk Review of Counter-Trafficking" in page
+
+
+def test_scheme_page_shows_the_concept_tree_with_counts(base):
+    page = get(f"{base}def/regions", BROWSER).text
+    assert '<a href="/def/regions/worldwide">Worldwide</a>' in page
+    assert '<a href="/def/regions/horn-of-africa">Horn of Africa</a>' in page
+    assert "(7 records)" in page  # Worldwide: six listing records and one from unusual-ids.jsonl

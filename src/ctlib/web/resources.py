@@ -14,9 +14,11 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from ..describe import Description, describe
 from ..formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
+from ..rdf.namespaces import FOAF, RDF, SKOS
 from .errors import NotAcceptable, NotFound
 from .negotiation import negotiate
 from .representations import (JSONLD_CONTEXT, Representation, representation, serialize)
+from .browse import concept_tree, records_linking_to
 from .views import citation, page
 
 KINDS = ("record", "agent")
@@ -83,8 +85,9 @@ def _serve(subject: str, path: str, fixed: Format | None, document: str | None) 
         raise NotAcceptable(f"{path} is available as: {available}",
                             headers={"Vary": "Accept", "Link": _links(path)})
     snapshot = _ctx().published.snapshot()
-    key = (snapshot.generation, subject, fmt.name)
-    found = _ctx().cache.get(key, lambda: _render(snapshot, subject, document, fmt))
+    page_number = _page_number() if fmt.rdf_format is None else 1
+    key = (snapshot.generation, subject, fmt.name, page_number)
+    found = _ctx().cache.get(key, lambda: _render(snapshot, subject, document, fmt, page_number))
     if found is None:
         raise NotFound(f"{_ctx().absolute(path)} is not in this catalogue",
                        headers={"Vary": "Accept"})
@@ -95,7 +98,14 @@ def _serve(subject: str, path: str, fixed: Format | None, document: str | None) 
     return response.make_conditional(request)
 
 
-def _render(snapshot, subject: str, document: str | None, fmt: Format):
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _render(snapshot, subject: str, document: str | None, fmt: Format, page_number: int):
     ctx = _ctx()
     description = describe(snapshot.store, subject, document, ctx.dataset_uri,
                            ctx.config.licence)
@@ -103,21 +113,29 @@ def _render(snapshot, subject: str, document: str | None, fmt: Format):
         return None
     status = 410 if description.withdrawn else 200
     modified = description.modified or description.withdrawn or snapshot.published
-    return status, _representation(description, fmt), modified
-
-
-def _representation(description: Description, fmt: Format) -> Representation:
-    ctx = _ctx()
     if fmt.rdf_format is None:
-        view = page(description, ctx.uris.base, ctx.config.language)
-        cited = citation(description, ctx.config.language)
-        schema = cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence) \
-            if cited else None
-        body = render_template("resource.html", page=view, description=description,
-                               formats=_format_links(view.subject), citation=cited,
-                               schema_org=schema)
-        return representation(body.encode("utf-8"), fmt)
-    return representation(serialize(description, fmt, ctx.absolute("context.jsonld")), fmt)
+        return status, _html(snapshot.store, description, fmt, page_number), modified
+    body = serialize(description, fmt, ctx.absolute("context.jsonld"))
+    return status, representation(body, fmt), modified
+
+
+def _html(store, description: Description, fmt: Format, page_number: int) -> Representation:
+    ctx = _ctx()
+    view = page(description, ctx.uris.base, ctx.config.language)
+    cited = citation(description, ctx.config.language)
+    types = {t.value for t in description.objects(str(RDF.type))}
+    kind = "concept" if str(SKOS.Concept) in types else \
+        "agent" if str(FOAF.Agent) in types else None
+    body = render_template(
+        "resource.html", page=view, description=description,
+        formats=_format_links(view.subject), citation=cited,
+        schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
+        if cited else None,
+        records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
+        tree=concept_tree(store, view.subject, ctx.config.language)
+        if str(SKOS.ConceptScheme) in types else None,
+        base=ctx.uris.base)
+    return representation(body.encode("utf-8"), fmt)
 
 
 def _headers(response: Response, path: str, fmt: Format, negotiated: bool,
