@@ -132,6 +132,10 @@ class Result:
     mb: float
     server_cpu: float = 0.0
     """CPU seconds used by the server's process tree during the run, over its length (1.0 = one core)."""
+    client_cpu: float = 0.0
+    """The same for the load generator (wrk, or this process with --loadgen python)."""
+    other_cpu: float = 0.0
+    """The same for everything else on the machine (other users: noise)."""
     detail: dict = field(default_factory=dict)
 
 
@@ -178,6 +182,20 @@ def cpu_seconds(root: int) -> float:
         fields = stat[stat.rindex(b")") + 2:].split()
         total += int(fields[11]) + int(fields[12])
     return total / CLK_TCK
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / CLK_TCK
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and of its waited-for children (wrk)."""
+    import resource
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def fetch(port: int, path: str, accept: str, timeout: float = 10) -> tuple[int, bytes]:
@@ -365,21 +383,26 @@ def run_python(port: int, paths: list[str], accept: str, args, seconds: float) -
 
 def load(server: str, phase: str, port: int, pid: int, paths: list[str], accept: str,
          args, seconds: float, workdir: Path, lua: Path) -> Result:
-    cpu_before = cpu_seconds(pid)
+    cpu_before, client_before, busy_before = cpu_seconds(pid), own_cpu(), machine_busy()
     if args.loadgen == "wrk":
         paths_file = workdir / f"{server}-{phase}.paths"
         paths_file.write_text("\n".join(paths) + "\n")
         data = run_wrk(port, paths_file, accept, args, seconds, lua)
     else:
         data = run_python(port, paths, accept, args, seconds)
-    cpu = (cpu_seconds(pid) - cpu_before) / data["seconds"]
+    server_cpu = cpu_seconds(pid) - cpu_before
+    client_cpu = own_cpu() - client_before
+    busy = machine_busy() - busy_before
+    cpu = server_cpu / data["seconds"]
     result = Result(server, phase, data["seconds"], data["requests"],
                     data["requests"] / data["seconds"], data["p50"], data["p90"], data["p99"],
                     data["max"], data["errors"], data["non_2xx"], data["bytes"] / 1e6,
-                    server_cpu=cpu, detail=data.get("raw", {}))
+                    server_cpu=cpu, client_cpu=client_cpu / data["seconds"],
+                    other_cpu=max(0.0, busy - server_cpu - client_cpu) / data["seconds"],
+                    detail=data.get("raw", {}))
     log(f"{server} {phase}: {result.rate:,.0f} req/s, p50 {result.p50_ms:.2f} ms, "
         f"p99 {result.p99_ms:.2f} ms, {result.errors} errors, {result.non_2xx} non-2xx, "
-        f"server CPU {cpu:.2f} cores")
+        f"CPU: server {cpu:.2f}, client {result.client_cpu:.2f}, other {result.other_cpu:.2f} cores")
     return result
 
 
@@ -409,12 +432,13 @@ def check_equivalent(sample: list[str], base: str, ports: dict, dataset: str,
 
 
 def table(results: list[Result]) -> str:
-    lines = ["| server | run | req/s | p50 | p90 | p99 | max | errors / non-2xx | server CPU (cores) | requests |",
+    lines = ["| server | run | req/s | p50 | p90 | p99 | max | errors / non-2xx | CPU server / client / other (cores) | requests |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.server} | {r.phase} | {r.rate:,.0f} | {r.p50_ms:.2f} ms | "
                      f"{r.p90_ms:.2f} ms | {r.p99_ms:.2f} ms | {r.max_ms:.1f} ms | "
-                     f"{r.errors} / {r.non_2xx} | {r.server_cpu:.2f} | {r.requests:,} |")
+                     f"{r.errors} / {r.non_2xx} | {r.server_cpu:.2f} / {r.client_cpu:.2f} / "
+                     f"{r.other_cpu:.2f} | {r.requests:,} |")
     return "\n".join(lines)
 
 

@@ -22,8 +22,8 @@ PARSE_AS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
-    first = [LISTING, DATA / "unusual-ids.jsonl", DATA / "withdrawn.jsonl"]
-    with running_server(tmp, first, [LISTING, DATA / "unusual-ids.jsonl"]) as url:
+    kept = [LISTING, DATA / "unusual-ids.jsonl", DATA / "hostile.jsonl"]
+    with running_server(tmp, kept + [DATA / "withdrawn.jsonl"], kept) as url:
         yield url
 
 
@@ -172,7 +172,7 @@ def test_html_page_escapes_and_links(base):
 
 def test_home_page(base):
     page = get(base, BROWSER)
-    assert page.status_code == 200 and "<strong>12</strong> records" in page.text
+    assert page.status_code == 200 and "<strong>13</strong> records" in page.text
 
 
 def test_record_page_carries_citation_tags_and_schema_org(base):
@@ -205,3 +205,11 @@ def test_scheme_page_shows_the_concept_tree_with_counts(base):
     assert '<a href="/def/regions/worldwide">Worldwide</a>' in page
     assert '<a href="/def/regions/horn-of-africa">Horn of Africa</a>' in page
     assert "(7 records)" in page  # Worldwide: six listing records and one from unusual-ids.jsonl
+
+
+def test_markup_in_the_data_is_shown_as_text(base):
+    page = get(f"{base}doc/record/hostile-markup", BROWSER).text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<i>Someone" not in page
+    assert "<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; Other &#34;Quotes&#34;</h1>" in page
+    embedded = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in embedded
