@@ -213,3 +213,22 @@ def test_markup_in_the_data_is_shown_as_text(base):
     assert "<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; Other &#34;Quotes&#34;</h1>" in page
     embedded = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in embedded
+
+
+def test_a_reingest_is_served_without_a_restart(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from .conftest import cli_env
+    source = tmp_path / "listing.txt"
+    shutil.copy(LISTING, source)
+    with running_server(tmp_path, [source]) as url:
+        before = get(f"{url}doc/record/{RECORD}.nt")
+        source.write_text(source.read_text().replace("Rakeb Messele", "Rakeb Messele Ayele"))
+        subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", str(source)],
+                       env=cli_env(tmp_path) | {"CTLIB_BASE_URI": url}, check=True, timeout=120)
+        after = get(f"{url}doc/record/{RECORD}.nt")
+        assert "Rakeb Messele Ayele" in after.text and "Rakeb Messele Ayele" not in before.text
+        assert after.headers["ETag"] != before.headers["ETag"]
+        assert get(f"{url}doc/record/{RECORD}.nt",
+                   **{"If-None-Match": before.headers["ETag"]}).status_code == 200
