@@ -1,7 +1,6 @@
 """Record -> RDF: golden graphs of real listing records, identifiers, URIs, matching."""
 
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef

@@ -1,6 +1,5 @@
 """One fixture per validation rule, each asserting the exact line a curator reads."""
 
-from pathlib import Path
 
 import pytest
 from rdflib import Graph

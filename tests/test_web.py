@@ -219,6 +219,7 @@ def test_a_reingest_is_served_without_a_restart(tmp_path):
     import shutil
     import subprocess
     import sys
+
     from .conftest import cli_env
     source = tmp_path / "listing.txt"
     shutil.copy(LISTING, source)

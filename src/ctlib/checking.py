@@ -8,6 +8,7 @@ traced back to its record, field, source value and line.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
 from rdflib import Graph, URIRef
 
 from .rdf import ntriples

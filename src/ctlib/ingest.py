@@ -20,10 +20,10 @@ from typing import Iterable, Iterator
 from . import __version__
 from .catalogue import Catalogue, CatalogueError
 from .checking import Checker, Outcome
+from .publish import GenerationWriter
 from .rdf.mapping import identify
 from .records import read_sources
-from .records.model import Problem, Record, Severity, SourceLocation
-from .publish import GenerationWriter
+from .records.model import Problem, Record, Severity
 from .registry import Entry, Registry
 from .store import EmbeddedStore, Generation
 

@@ -16,8 +16,8 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from . import sparql_cache
-from .records.model import Severity
 from .rdf.namespaces import RDF, SH
+from .records.model import Severity
 
 sparql_cache.install()
 

@@ -1,7 +1,6 @@
 """The vocabularies ctlib writes, as closed namespaces: a mistyped term raises."""
 
-from rdflib.namespace import (DCMITYPE, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID,
-                              XSD)
+from rdflib.namespace import DCMITYPE, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 ISO639_1 = "http://id.loc.gov/vocabulary/iso639-1/"
 """Library of Congress ISO 639-1 authority: the object of ``dcterms:language``."""

@@ -9,8 +9,8 @@ the whole grammar and for how page chrome and section headings are treated.
 from __future__ import annotations
 
 import difflib
-import re
 import itertools
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path

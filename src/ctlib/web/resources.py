@@ -15,10 +15,10 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from ..describe import Description, describe
 from ..formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ..rdf.namespaces import FOAF, RDF, SKOS
+from .browse import concept_tree, records_linking_to
 from .errors import NotAcceptable, NotFound
 from .negotiation import negotiate
-from .representations import (JSONLD_CONTEXT, Representation, representation, serialize)
-from .browse import concept_tree, records_linking_to
+from .representations import JSONLD_CONTEXT, Representation, representation, serialize
 from .views import citation, page
 
 KINDS = ("record", "agent")
@@ -175,6 +175,7 @@ def _format_links(subject: str) -> list[tuple[str, str, str]]:
 
 def _http_date(iso: str) -> str:
     from datetime import datetime
+
     from werkzeug.http import http_date
     return http_date(datetime.fromisoformat(iso.replace("Z", "+00:00")))
 
