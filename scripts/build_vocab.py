@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
-
-from ctlib.rdf.vocab import normalize_label
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from ctlib.rdf.vocab import normalize_label
 
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB = ROOT / "vocab"
