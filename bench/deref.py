@@ -21,11 +21,19 @@
      cold    every record once at most (all N records, shuffled; for ctlib every
              request is a representation-cache miss)
      warm-up the K sampled URLs for --warmup seconds (fills ctlib's per-worker caches)
-     warm    the K sampled URLs for --duration seconds: the measured run
+     warm    the K sampled URLs for --duration seconds: the measured run; with
+             --rounds R, R runs alternating ctlib and Oxigraph (fresh connections each
+             run) and the verdict uses the medians
    Without wrk (or with --loadgen python) a bounded Python load generator is used
    instead (threads, one keep-alive connection each); it competes with the servers
    for the same 2 cores, so its numbers are lower bounds.
-5. Print a table (req/s, p50, p90, p99, max, errors, server CPU) and the ratio
+   CPU is accounted per run: the server's process tree (per process in the log line,
+   which shows when gunicorn gave every keep-alive connection to one worker), the load
+   generator, and everything else on the machine ("other": noise from other users).
+   --profile S runs py-spy (/tmp/pyspy, `pip install --target /tmp/pyspy py-spy`) on
+   one gunicorn worker during the first warm run; --profile-gil samples only the
+   thread holding the GIL.
+5. Print a table (req/s, p50, p90, p99, max, errors, CPU) and the ratio
    ctlib/Oxigraph; the target of the issue is ctlib's warm throughput >= 1.0x
    Oxigraph's with p99 <= 10 ms at 16 connections. Exits 0 once the table is
    printed; servers are stopped (their own process groups only) in any case.
@@ -171,17 +179,21 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
-def cpu_seconds(root: int) -> float:
-    """utime + stime of ``root`` and its live descendants."""
-    total = 0
+def cpu_by_process(root: int) -> dict[int, float]:
+    """utime + stime of ``root`` and of each of its live descendants, in seconds."""
+    found = {}
     for pid in process_tree(root):
         try:
             stat = Path(f"/proc/{pid}/stat").read_bytes()
         except OSError:
             continue
         fields = stat[stat.rindex(b")") + 2:].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / CLK_TCK
+        found[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return found
+
+
+def cpu_seconds(root: int) -> float:
+    return sum(cpu_by_process(root).values())
 
 
 def machine_busy() -> float:
@@ -383,14 +395,17 @@ def run_python(port: int, paths: list[str], accept: str, args, seconds: float) -
 
 def load(server: str, phase: str, port: int, pid: int, paths: list[str], accept: str,
          args, seconds: float, workdir: Path, lua: Path) -> Result:
-    cpu_before, client_before, busy_before = cpu_seconds(pid), own_cpu(), machine_busy()
+    before, client_before, busy_before = cpu_by_process(pid), own_cpu(), machine_busy()
     if args.loadgen == "wrk":
         paths_file = workdir / f"{server}-{phase}.paths"
         paths_file.write_text("\n".join(paths) + "\n")
         data = run_wrk(port, paths_file, accept, args, seconds, lua)
     else:
         data = run_python(port, paths, accept, args, seconds)
-    server_cpu = cpu_seconds(pid) - cpu_before
+    after = cpu_by_process(pid)
+    per_process = {p: after[p] - before.get(p, 0.0) for p in after}
+    server_cpu = sum(per_process.values())
+    seconds = data["seconds"]
     client_cpu = own_cpu() - client_before
     busy = machine_busy() - busy_before
     cpu = server_cpu / data["seconds"]
@@ -399,10 +414,13 @@ def load(server: str, phase: str, port: int, pid: int, paths: list[str], accept:
                     data["max"], data["errors"], data["non_2xx"], data["bytes"] / 1e6,
                     server_cpu=cpu, client_cpu=client_cpu / data["seconds"],
                     other_cpu=max(0.0, busy - server_cpu - client_cpu) / data["seconds"],
-                    detail=data.get("raw", {}))
+                    detail={**data.get("raw", {}), "cpu_by_process": {
+                        str(p): round(c / data["seconds"], 2) for p, c in per_process.items()}})
     log(f"{server} {phase}: {result.rate:,.0f} req/s, p50 {result.p50_ms:.2f} ms, "
         f"p99 {result.p99_ms:.2f} ms, {result.errors} errors, {result.non_2xx} non-2xx, "
-        f"CPU: server {cpu:.2f}, client {result.client_cpu:.2f}, other {result.other_cpu:.2f} cores")
+        f"CPU: server {cpu:.2f} (by process: "
+        f"{', '.join(f'{c / seconds:.2f}' for c in per_process.values())}), "
+        f"client {result.client_cpu:.2f}, other {result.other_cpu:.2f} cores")
     return result
 
 
@@ -442,17 +460,36 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def median_warm(results: list[Result], server: str) -> Result | None:
+    """The warm run of ``server``, or with several rounds a synthetic median row (the
+    median req/s and the median of each latency percentile)."""
+    runs = [r for r in results if r.server == server and r.phase.startswith("warm")
+            and r.phase != "warm-up"]
+    if len(runs) <= 1:
+        return runs[0] if runs else None
+    from statistics import median
+    row = Result(server, f"warm, median of {len(runs)}", sum(r.seconds for r in runs),
+                 sum(r.requests for r in runs), median(r.rate for r in runs),
+                 median(r.p50_ms for r in runs), median(r.p90_ms for r in runs),
+                 median(r.p99_ms for r in runs), max(r.max_ms for r in runs),
+                 sum(r.errors for r in runs), sum(r.non_2xx for r in runs),
+                 sum(r.mb for r in runs), median(r.server_cpu for r in runs),
+                 median(r.client_cpu for r in runs), median(r.other_cpu for r in runs))
+    return row
+
+
 def verdict(results: list[Result], connections: int) -> list[str]:
     by = {(r.server, r.phase): r for r in results}
     lines = []
-    for phase in ("cold", "warm"):
-        c, o = by.get(("ctlib", phase)), by.get(("oxigraph", phase))
-        if c and o and o.rate:
-            lines.append(f"ratio ctlib/oxigraph ({phase}): {c.rate / o.rate:.2f}x "
-                         f"(p99 {c.p99_ms:.2f} ms vs {o.p99_ms:.2f} ms)")
-    c, o = by.get(("ctlib", "warm")), by.get(("oxigraph", "warm"))
+    c, o = by.get(("ctlib", "cold")), by.get(("oxigraph", "cold"))
+    if c and o and o.rate:
+        lines.append(f"ratio ctlib/oxigraph (cold): {c.rate / o.rate:.2f}x "
+                     f"(p99 {c.p99_ms:.2f} ms vs {o.p99_ms:.2f} ms)")
+    c, o = median_warm(results, "ctlib"), median_warm(results, "oxigraph")
     if c and o and o.rate:
         ratio = c.rate / o.rate
+        lines.append(f"ratio ctlib/oxigraph ({c.phase}): {ratio:.2f}x "
+                     f"(p99 {c.p99_ms:.2f} ms vs {o.p99_ms:.2f} ms)")
         clean = c.errors == 0 and c.non_2xx == 0
         met = ratio >= TARGET_RATIO and c.p99_ms <= TARGET_P99_MS and clean
         note = "" if connections == TARGET_CONNECTIONS else \
@@ -493,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=float, default=0,
                         help="py-spy record one gunicorn worker for this many seconds of the "
                         "warm run (needs py-spy on PATH or in /tmp/pyspy)")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="py-spy --gil: sample only the thread holding the GIL (where "
+                        "Python CPU goes, without threads waiting for the GIL or in syscalls)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measured warm runs per server, alternating ctlib and Oxigraph "
+                        "(the verdict uses the median round; on a shared machine, use 3)")
     parser.add_argument("--ingest-timeout", type=float, default=1800)
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
@@ -572,25 +615,32 @@ def main(argv: list[str] | None = None) -> int:
         lua.write_text(WRK_LUA)
         paths = {"ctlib": lambda u: ctlib_path(u, base),
                  "oxigraph": lambda u: oxigraph_path(u, base, dataset, licence)}
+        warm_paths = {}
         for server in ("ctlib", "oxigraph"):
             make = paths[server]
             if args.cold > 0:
                 results.append(load(server, "cold", ports[server], pids[server],
                                     [make(u) for u in cold], "text/turtle", args, args.cold,
                                     workdir, lua))
-            warm_paths = [make(u) for u in sample]
+            warm_paths[server] = [make(u) for u in sample]
             if args.warmup > 0:
-                results.append(load(server, "warm-up", ports[server], pids[server], warm_paths,
-                                    "text/turtle", args, args.warmup, workdir, lua))
-            profiler = None
-            if args.profile and server == "ctlib":
-                profiler = start_profiler(ctlib_server.pid, args.profile, workdir)
-            results.append(load(server, "warm", ports[server], pids[server], warm_paths,
-                                "text/turtle", args, args.duration, workdir, lua))
-            if profiler is not None:
-                profiler.wait(timeout=args.profile + 60)
-                info["profile"] = str(workdir / "worker.txt")
-                log(f"py-spy profile of one worker: {workdir}/worker.txt (py-spy raw format)")
+                results.append(load(server, "warm-up", ports[server], pids[server],
+                                    warm_paths[server], "text/turtle", args, args.warmup,
+                                    workdir, lua))
+        for round_ in range(1, args.rounds + 1):
+            for server in ("ctlib", "oxigraph"):
+                profiler = None
+                if args.profile and server == "ctlib" and round_ == 1:
+                    profiler = start_profiler(ctlib_server.pid, args.profile, workdir,
+                                              args.profile_gil)
+                phase = "warm" if args.rounds == 1 else f"warm {round_}"
+                results.append(load(server, phase, ports[server], pids[server],
+                                    warm_paths[server], "text/turtle", args, args.duration,
+                                    workdir, lua))
+                if profiler is not None:
+                    profiler.wait(timeout=args.profile + 60)
+                    info["profile"] = str(workdir / "worker.txt")
+                    log(f"py-spy profile of one worker: {workdir}/worker.txt (py-spy raw format)")
         info["ingest_seconds"] = ingest_seconds
     finally:
         stop(ctlib_server)
@@ -615,7 +665,9 @@ def main(argv: list[str] | None = None) -> int:
     if info.get("ingest_seconds"):
         print(f"ingest: {info['ingest_seconds']:.1f} s")
     print()
-    print(table(results))
+    medians = [m for m in (median_warm(results, "ctlib"), median_warm(results, "oxigraph"))
+               if m is not None and "median" in m.phase]
+    print(table(results + medians))
     print()
     for line in verdict(results, args.connections):
         print(line)
@@ -633,7 +685,8 @@ def oxigraph_version(binary: Path) -> str:
         return "?"
 
 
-def start_profiler(master: int, seconds: float, workdir: Path) -> subprocess.Popen | None:
+def start_profiler(master: int, seconds: float, workdir: Path,
+                   gil: bool = False) -> subprocess.Popen | None:
     """py-spy on the first gunicorn worker (a child of the master), in the background."""
     pyspy = shutil.which("py-spy") or (Path("/tmp/pyspy/bin/py-spy")
                                        if Path("/tmp/pyspy/bin/py-spy").exists() else None)
@@ -645,7 +698,8 @@ def start_profiler(master: int, seconds: float, workdir: Path) -> subprocess.Pop
     log(f"py-spy record of worker {worker} for {seconds:g} s")
     return subprocess.Popen(
         [str(pyspy), "record", "-p", str(worker), "-d", str(int(seconds)), "-r", "200",
-         "--format", "raw", "-o", str(workdir / "worker.txt"), "--nonblocking"],
+         "--format", "raw", "-o", str(workdir / "worker.txt"), "--nonblocking"]
+        + (["--gil"] if gil else []),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
