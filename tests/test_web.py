@@ -233,3 +233,15 @@ def test_a_reingest_is_served_without_a_restart(tmp_path):
         assert after.headers["ETag"] != before.headers["ETag"]
         assert get(f"{url}doc/record/{RECORD}.nt",
                    **{"If-None-Match": before.headers["ETag"]}).status_code == 200
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", BROWSER, "application/ld+json"])
+def test_cached_answers_have_the_same_headers_and_body_as_the_first(base, accept):
+    url = f"{base}doc/agent/olena-kovalenko-{accept[:4]}"  # unknown: 404 both times
+    assert get(url, accept).status_code == get(url, accept).status_code == 404
+    url = f"{base}def/countries/ch"
+    first, second = get(url, accept), get(url, accept)
+    ignore = {"Date", "Server", "Connection", "Keep-Alive"}
+    assert {k: v for k, v in first.headers.items() if k not in ignore} == \
+        {k: v for k, v in second.headers.items() if k not in ignore}
+    assert first.content == second.content

@@ -145,14 +145,16 @@ def stats(as_json: bool) -> None:
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
               help="Worker processes (each with its own representation cache).")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Log every request to standard output.")
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the published catalogue over HTTP with gunicorn.
 
     Absolute URIs in responses come from CTLIB_BASE_URI, never from the request, so
     the service can sit behind a reverse proxy.
     """
     from .web.serve import serve as run_server
-    run_server(_catalogue().config, host, port, workers)
+    run_server(_catalogue().config, host, port, workers, access_log)
 
 
 @main.command()

@@ -8,6 +8,7 @@ from ..config import Config, load_config
 from ..rdf.uris import Uris
 from ..store import NoCatalogue
 from . import errors, pages, resources
+from .fastpath import CachedDescriptions
 from .published import Published
 from .representations import RepresentationCache
 
@@ -37,4 +38,5 @@ def create_app(config: Config | None = None) -> Flask:
         errors.ServiceUnavailable(str(error))))
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
     return app

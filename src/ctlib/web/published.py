@@ -3,6 +3,7 @@ when an ingest switches ``current``, so a worker never needs a restart."""
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +25,33 @@ class Snapshot:
 class Published:
     def __init__(self, data_dir: Path):
         self._embedded = EmbeddedStore(data_dir)
-        self._snapshot: Snapshot | None = None
+        self._link = Path(data_dir) / "current"
+        self._seen: tuple[str, Snapshot] | None = None
         self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
-        generation = self._embedded.current()
-        if generation is None:
-            raise NoCatalogue("no catalogue has been published yet")
+        """The published generation, reopened only when the ``current`` link changed
+        (one readlink per request otherwise)."""
+        try:
+            target = os.readlink(self._link)
+        except OSError:
+            raise NoCatalogue("no catalogue has been published yet") from None
+        seen = self._seen
+        if seen is not None and seen[0] == target:
+            return seen[1]
         with self._lock:
-            if self._snapshot is None or self._snapshot.generation != generation.id:
-                info = Registry.read_info(generation.registry_path)
-                self._snapshot = Snapshot(
-                    generation.id, pyoxigraph.Store.read_only(str(generation.store_path)),
-                    info.get("ingested", ""))
-            return self._snapshot
+            generation = self._embedded.current()
+            if generation is None:
+                raise NoCatalogue("no catalogue has been published yet")
+            info = Registry.read_info(generation.registry_path)
+            snapshot = Snapshot(generation.id,
+                                pyoxigraph.Store.read_only(str(generation.store_path)),
+                                info.get("ingested", ""))
+            self._seen = (target, snapshot)
+            return snapshot
+
+    def generation(self) -> str | None:
+        try:
+            return self.snapshot().generation
+        except NoCatalogue:
+            return None

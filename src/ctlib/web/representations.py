@@ -1,4 +1,4 @@
-"""A description in one format, with the validators HTTP needs, cached per generation.
+"""Descriptions serialised, and the cache of rendered responses, per generation.
 
 Rendering (query + serialisation) happens once per generation, resource and format;
 every later request is a dictionary lookup, which is what lets a Python server keep
@@ -11,7 +11,6 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Callable
 
 import pyoxigraph as ox
@@ -29,14 +28,6 @@ JSONLD_CONTEXT = {
 """The one @context every JSON-LD response is compacted against (served at /context.jsonld)."""
 
 
-@dataclass(frozen=True)
-class Representation:
-    body: bytes
-    content_type: str
-    etag: str
-    """Strong, and different for every format of the same description."""
-
-
 def serialize(description: Description, fmt: Format, context_url: str) -> bytes:
     if fmt.name == "jsonld":
         return _jsonld(description, context_url)
@@ -52,9 +43,12 @@ def _jsonld(description: Description, context_url: str) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def representation(body: bytes, fmt: Format) -> Representation:
-    digest = hashlib.sha1(body).hexdigest()[:20]
-    return Representation(body, fmt.content_type, f"{digest}-{fmt.name}")
+def etag(body: bytes, fmt: Format) -> str:
+    """Strong, and different for every format of the same description."""
+    return f"{hashlib.sha1(body).hexdigest()[:20]}-{fmt.name}"
+
+
+MISSING = object()
 
 
 class RepresentationCache:
@@ -66,11 +60,18 @@ class RepresentationCache:
         self._items: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, make: Callable[[], object]) -> object:
+    def peek(self, key: tuple) -> object:
+        """The cached value, or MISSING."""
         with self._lock:
-            if key in self._items:
+            found = self._items.get(key, MISSING)
+            if found is not MISSING:
                 self._items.move_to_end(key)
-                return self._items[key]
+            return found
+
+    def get(self, key: tuple, make: Callable[[], object]) -> object:
+        found = self.peek(key)
+        if found is not MISSING:
+            return found
         made = make()
         with self._lock:
             self._items[key] = made

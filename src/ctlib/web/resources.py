@@ -13,15 +13,16 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from ..describe import Description, describe
-from ..formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
+from ..formats import DESCRIPTION_FORMATS, Format
 from ..rdf.namespaces import FOAF, RDF, SKOS
 from .browse import concept_tree, records_linking_to
 from .errors import NotAcceptable, NotFound
 from .negotiation import negotiate
-from .representations import JSONLD_CONTEXT, Representation, representation, serialize
+from .representations import JSONLD_CONTEXT, etag, serialize
+from .responses import Rendered, rendered, respond
+from .targets import KINDS, NotATarget, Target, parse_target
 from .views import citation, page
 
-KINDS = ("record", "agent")
 blueprint = Blueprint("resources", __name__)
 
 
@@ -39,26 +40,14 @@ def thing(kind: str, identifier: str):
     return response
 
 
-@blueprint.get("/doc/<kind>/<path:name>")
-def document(kind: str, name: str):
-    if kind not in KINDS:
-        raise NotFound(f"there is no kind of document called {kind!r}; kinds: {', '.join(KINDS)}")
-    identifier, fixed = _split_extension(name)
-    subject = getattr(_ctx().uris, kind)(identifier)
-    path = f"doc/{kind}/{quote(identifier, safe='')}"
-    return _serve(str(subject), path, fixed, document=_ctx().absolute(path))
-
-
+@blueprint.get("/doc/<path:name>")
 @blueprint.get("/def/<path:name>")
-def definition(name: str):
-    name, fixed = _split_extension(name)
-    parts = name.split("/")
-    if len(parts) > 2:
-        raise NotFound(f"/def/{name} names no scheme or concept")
-    uris = _ctx().uris
-    subject = uris.scheme(parts[0]) if len(parts) == 1 else uris.concept(*parts)
-    path = "def/" + "/".join(quote(p, safe="") for p in parts)
-    return _serve(str(subject), path, fixed, document=None)
+def description(name: str):
+    try:
+        target = parse_target(request.path, _ctx().uris)
+    except NotATarget as error:
+        raise NotFound(str(error)) from None
+    return _serve(target)
 
 
 @blueprint.get("/context.jsonld")
@@ -70,32 +59,28 @@ def context():
     return response
 
 
-def _split_extension(name: str) -> tuple[str, Format | None]:
-    stem, dot, extension = name.rpartition(".")
-    fmt = BY_EXTENSION.get(extension) if dot else None
-    if fmt is None or fmt.dataset:
-        return name, None
-    return stem, fmt
-
-
-def _serve(subject: str, path: str, fixed: Format | None, document: str | None) -> Response:
-    fmt = fixed or negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)
+def _serve(target: Target) -> Response:
+    fmt = target.fixed or negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)
     if fmt is None:
         available = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
-        raise NotAcceptable(f"{path} is available as: {available}",
-                            headers={"Vary": "Accept", "Link": _links(path)})
+        raise NotAcceptable(f"{target.path} is available as: {available}",
+                            headers={"Vary": "Accept", "Link": _links(target.path)})
     snapshot = _ctx().published.snapshot()
     page_number = _page_number() if fmt.rdf_format is None else 1
-    key = (snapshot.generation, subject, fmt.name, page_number)
-    found = _ctx().cache.get(key, lambda: _render(snapshot, subject, document, fmt, page_number))
-    if found is None:
-        raise NotFound(f"{_ctx().absolute(path)} is not in this catalogue",
+    key = (snapshot.generation, target.subject, fmt.name, page_number)
+    entry = _ctx().cache.get(key, lambda: _render(snapshot, target, fmt, page_number))
+    if entry is None:
+        raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
                        headers={"Vary": "Accept"})
-    status, rendered, modified = found
-    response = current_app.response_class(rendered.body, status=status,
-                                          content_type=rendered.content_type)
-    _headers(response, path, fmt, fixed is None, rendered, modified)
-    return response.make_conditional(request)
+    status, headers, body = respond(
+        entry, request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"), content_location(target, fmt))
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def content_location(target: Target, fmt: Format) -> str | None:
+    """Only a negotiated answer names the fixed-format URL it came from."""
+    return None if target.fixed else _ctx().absolute(f"{target.path}.{fmt.extension}")
 
 
 def _page_number() -> int:
@@ -105,28 +90,30 @@ def _page_number() -> int:
         return 1
 
 
-def _render(snapshot, subject: str, document: str | None, fmt: Format, page_number: int):
+def _render(snapshot, target: Target, fmt: Format, page_number: int) -> Rendered | None:
     ctx = _ctx()
-    description = describe(snapshot.store, subject, document, ctx.dataset_uri,
+    description = describe(snapshot.store, target.subject, target.document, ctx.dataset_uri,
                            ctx.config.licence)
     if description is None:
         return None
     status = 410 if description.withdrawn else 200
-    modified = description.modified or description.withdrawn or snapshot.published
     if fmt.rdf_format is None:
-        return status, _html(snapshot.store, description, fmt, page_number), modified
-    body = serialize(description, fmt, ctx.absolute("context.jsonld"))
-    return status, representation(body, fmt), modified
+        body = _html(snapshot.store, description, page_number)
+    else:
+        body = serialize(description, fmt, ctx.absolute("context.jsonld"))
+    modified = description.modified or description.withdrawn or snapshot.published
+    return rendered(status, body, fmt.content_type, etag(body, fmt), _datetime(modified),
+                    _links(target.path))
 
 
-def _html(store, description: Description, fmt: Format, page_number: int) -> Representation:
+def _html(store, description: Description, page_number: int) -> bytes:
     ctx = _ctx()
     view = page(description, ctx.uris.base, ctx.config.language)
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
     kind = "concept" if str(SKOS.Concept) in types else \
         "agent" if str(FOAF.Agent) in types else None
-    body = render_template(
+    return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
@@ -134,20 +121,7 @@ def _html(store, description: Description, fmt: Format, page_number: int) -> Rep
         records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
         tree=concept_tree(store, view.subject, ctx.config.language)
         if str(SKOS.ConceptScheme) in types else None,
-        base=ctx.uris.base)
-    return representation(body.encode("utf-8"), fmt)
-
-
-def _headers(response: Response, path: str, fmt: Format, negotiated: bool,
-             rendered: Representation, modified: str | None) -> None:
-    response.set_etag(rendered.etag)
-    if modified:
-        response.headers["Last-Modified"] = _http_date(modified)
-    response.headers["Vary"] = "Accept"
-    response.headers["Link"] = _links(path)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    if negotiated:
-        response.headers["Content-Location"] = _ctx().absolute(f"{path}.{fmt.extension}")
+        base=ctx.uris.base).encode("utf-8")
 
 
 def _links(path: str) -> str:
@@ -173,11 +147,9 @@ def _format_links(subject: str) -> list[tuple[str, str, str]]:
     return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in DESCRIPTION_FORMATS]
 
 
-def _http_date(iso: str) -> str:
+def _datetime(iso: str | None):
     from datetime import datetime
-
-    from werkzeug.http import http_date
-    return http_date(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else None
 
 
 def _json(value) -> str:

@@ -8,9 +8,10 @@ from ..config import Config
 
 
 class Server(BaseApplication):
-    def __init__(self, config: Config, host: str, port: int, workers: int):
+    def __init__(self, config: Config, host: str, port: int, workers: int, access_log: bool):
         self.config_ = config
-        self.options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
+        self.options = {"bind": f"{host}:{port}", "workers": workers,
+                        "accesslog": "-" if access_log else None,
                         "worker_class": "gthread", "threads": 4, "timeout": 60,
                         "forwarded_allow_ips": "*"}
         super().__init__()
@@ -24,5 +25,5 @@ class Server(BaseApplication):
         return create_app(self.config_)
 
 
-def serve(config: Config, host: str, port: int, workers: int) -> None:
-    Server(config, host, port, workers).run()
+def serve(config: Config, host: str, port: int, workers: int, access_log: bool = True) -> None:
+    Server(config, host, port, workers, access_log).run()

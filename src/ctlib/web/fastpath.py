@@ -1,0 +1,52 @@
+"""Cached descriptions answered before Flask is involved.
+
+A request for a description already rendered in this generation needs nothing but a
+dictionary lookup and a header list; going through Flask's request and response
+objects cost more than that (bench/RESULTS.md). Anything else, including every
+cache miss, passes through to the Flask app, which renders and fills the cache.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from ..formats import DESCRIPTION_FORMATS
+from .negotiation import negotiate
+from .representations import MISSING
+from .responses import Rendered, respond
+from .targets import NotATarget, parse_target
+
+
+class CachedDescriptions:
+    def __init__(self, app, context):
+        self.app = app
+        self.context = context
+
+    def __call__(self, environ, start_response):
+        found = self._cached(environ)
+        if found is None:
+            return self.app(environ, start_response)
+        status, headers, body = found
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _cached(self, environ):
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        try:
+            target = parse_target(environ.get("PATH_INFO", ""), self.context.uris)
+        except NotATarget:
+            return None
+        if target is None:
+            return None
+        fmt = target.fixed or negotiate(environ.get("HTTP_ACCEPT"), DESCRIPTION_FORMATS)
+        generation = self.context.published.generation()
+        if fmt is None or generation is None:
+            return None
+        entry = self.context.cache.peek((generation, target.subject, fmt.name, 1))
+        if entry is MISSING or not isinstance(entry, Rendered):
+            return None
+        location = None if target.fixed else \
+            self.context.absolute(f"{target.path}.{fmt.extension}")
+        return respond(entry, environ.get("HTTP_IF_NONE_MATCH"),
+                       environ.get("HTTP_IF_MODIFIED_SINCE"), location)
