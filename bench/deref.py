@@ -527,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="ctlib's port (default: a free one; must match "
                         "the base URI of a reused --data-dir)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    parser.add_argument("--access-log", action="store_true",
+                        help="let ctlib log every request (as `ctlib serve --access-log`; "
+                        "Oxigraph server logs none)")
     parser.add_argument("--profile", type=float, default=0,
                         help="py-spy record one gunicorn worker for this many seconds of the "
                         "warm run (needs py-spy on PATH or in /tmp/pyspy)")
@@ -595,8 +598,9 @@ def main(argv: list[str] | None = None) -> int:
 
         copy = workdir / "oxigraph-store"
         shutil.copytree(store_dir, copy)
+        logging = "--access-log" if args.access_log else "--no-access-log"
         ctlib_server = start([str(CTLIB), "serve", "--port", str(port_c), "--workers",
-                              str(args.workers)], env, workdir / "ctlib.log")
+                              str(args.workers), logging], env, workdir / "ctlib.log")
         oxigraph_server = start([str(oxigraph), "serve-read-only", "--location", str(copy),
                                  "--bind", f"127.0.0.1:{port_o}"], env, workdir / "oxigraph.log")
         wait_ready(port_c, "/", ctlib_server, workdir / "ctlib.log")

@@ -25,5 +25,5 @@ class Server(BaseApplication):
         return create_app(self.config_)
 
 
-def serve(config: Config, host: str, port: int, workers: int, access_log: bool = True) -> None:
+def serve(config: Config, host: str, port: int, workers: int, access_log: bool = False) -> None:
     Server(config, host, port, workers, access_log).run()
