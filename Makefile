@@ -23,6 +23,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/ingest.py 10000 100000
+	$(BIN)/python bench/deref.py --records 100000 --rounds 3
 
 clean:
 	rm -rf var bench/out
