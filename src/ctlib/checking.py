@@ -21,6 +21,7 @@ from .validation import Result, validate
 
 FIELD_OF_PREDICATE = {row.predicate: row.field for row in MAPPING}
 FIELD_OF_PREDICATE.update({DCTERMS.identifier: "id", FOAF.name: "authors"})
+CREATOR = DCTERMS.creator
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Checker:
         creators: dict[URIRef, list[int]] = {}
         for i, item in enumerate(mapped):
             for _, predicate, agent in item.triples:
-                if predicate == DCTERMS.creator:
+                if predicate == CREATOR:
                     creators.setdefault(agent, []).append(i)
         found: list[list[Problem]] = [[] for _ in records]
         for result in results:

@@ -109,14 +109,16 @@ def _replace_vocabularies(catalogue: Catalogue, store) -> None:
                         to_graph=NamedNode(prefix + Path(path).stem))
 
 
+MODIFIED = f"<{DCTERMS.modified}>"
+DATE_TIME = f"<{XSD.dateTime}>"
+
+
 def _with_modified(catalogue: Catalogue, checked: list[tuple[Entry, str]]) -> str:
-    """The records' triples, each record with its modification time."""
-    predicate = ntriples.term(DCTERMS.modified)
-    parts = []
-    for entry, nt in checked:
-        modified = ntriples.term(Literal(entry.modified, datatype=XSD.dateTime))
-        parts.append(f"{nt}{ntriples.term(catalogue.uris.record(entry.id))} {predicate} {modified} .\n")
-    return "".join(parts)
+    """The records' triples, each record with its modification time (an ISO 8601
+    time written by ingest: nothing in it needs escaping)."""
+    record = catalogue.uris.record
+    return "".join(f'{nt}<{record(entry.id)}> {MODIFIED} "{entry.modified}"^^{DATE_TIME} .\n'
+                   for entry, nt in checked)
 
 
 def _tombstones(catalogue: Catalogue, registry: Registry) -> Graph:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -45,9 +46,15 @@ MAPPING: tuple[FieldMap, ...] = (
 
 CONSTANT = ((RDF.type, DCTERMS.BibliographicResource), (DCTERMS.type, DCMITYPE.Text))
 
+# Terms used per value, looked up once: attribute access on rdflib's closed
+# namespaces is checked on every call and showed up in ingest profiles.
+IDENTIFIER, SOURCE, TYPE = DCTERMS.identifier, DCTERMS.source, RDF.type
+AGENT, NAME, GYEAR = FOAF.Agent, FOAF.name, XSD.gYear
 
-@dataclass
-class Origin:
+
+class Origin(NamedTuple):
+    """Where a triple came from; one per mapped value."""
+
     field: str
     value: str
     location: SourceLocation
@@ -88,8 +95,8 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     for predicate, obj in CONSTANT:
         mapped.triples.append((uri, predicate, obj))
     if identifier:
-        mapped.triples.append((uri, DCTERMS.identifier, Literal(identifier)))
-    mapped.triples.append((uri, DCTERMS.source, Literal(PurePath(record.location.file).name)))
+        mapped.triples.append((uri, IDENTIFIER, Literal(identifier)))
+    mapped.triples.append((uri, SOURCE, Literal(PurePath(record.location.file).name)))
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
             origin = Origin(row.field, value, record.where(row.field, index))
@@ -107,11 +114,12 @@ def _map_value(mapped, uri, row, value, origin, language, context) -> None:
             return
     elif row.term == "agent":
         obj = context.uris.agent(agent_id(value))
-        mapped.triples.append((obj, RDF.type, FOAF.Agent))
-        mapped.triples.append((obj, FOAF.name, Literal(value)))
-        mapped.origins[(FOAF.name, Literal(value))] = origin
+        name = Literal(value)
+        mapped.triples.append((obj, TYPE, AGENT))
+        mapped.triples.append((obj, NAME, name))
+        mapped.origins[(NAME, name)] = origin
     elif row.term == "year":
-        obj = Literal(value, datatype=XSD.gYear)
+        obj = Literal(value, datatype=GYEAR)
     elif row.term == "language":
         obj = URIRef(ISO639_1 + value.strip().lower())
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "category", "language")
 """Source fields, in the order curators read them. ``id`` and ``language`` are optional."""
@@ -11,8 +12,9 @@ FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "cat
 MULTI_VALUED = ("country", "region", "authors", "category")
 
 
-@dataclass(frozen=True)
-class SourceLocation:
+class SourceLocation(NamedTuple):
+    """A tuple, not a dataclass: one is made for every value read, and tuples are cheap."""
+
     file: str
     line: int
 
