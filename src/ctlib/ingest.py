@@ -14,7 +14,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__
@@ -266,7 +266,7 @@ def _progress(enabled: bool):
 
 def content_hash(record: Record, language: str) -> str:
     """What the record says, wherever it sits in its file: unchanged hash, unchanged record."""
-    key = repr((record.fingerprint(), PurePath(record.location.file).name, language,
+    key = repr((record.fingerprint(), record.location.source_name, language,
                 [(p.rule, p.message) for p in record.problems]))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 

@@ -8,7 +8,6 @@ against the exact source line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
@@ -96,7 +95,7 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
         mapped.triples.append((uri, predicate, obj))
     if identifier:
         mapped.triples.append((uri, IDENTIFIER, Literal(identifier)))
-    mapped.triples.append((uri, SOURCE, Literal(PurePath(record.location.file).name)))
+    mapped.triples.append((uri, SOURCE, Literal(record.location.source_name)))
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
             origin = Origin(row.field, value, record.where(row.field, index))

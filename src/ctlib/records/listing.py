@@ -65,7 +65,8 @@ def _decode(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _decode_by_line(raw, name)
-    return list(map(Line, itertools.count(1), map(str.strip, _split(text)))), {}
+    numbered = zip(itertools.count(1), map(str.strip, _split(text)))
+    return list(map(tuple.__new__, itertools.repeat(Line), numbered)), {}  # C-speed Line()
 
 
 def _split(text: str) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import os
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "category", "language")
@@ -20,6 +22,11 @@ class SourceLocation(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    @property
+    def source_name(self) -> str:
+        """The file's name without its directory (what RDF and hashes record)."""
+        return _basename(self.file)
 
 
 @dataclass
@@ -92,3 +99,8 @@ class Problem:
 def _quote(value: str, limit: int = 60) -> str:
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     return '"' + shown.replace('"', '\\"') + '"'
+
+
+@lru_cache(maxsize=1024)
+def _basename(path: str) -> str:
+    return os.path.basename(path)
