@@ -47,11 +47,12 @@ class Checker:
     def check(self, records: list[Record]) -> list[Outcome]:
         mapped = [map_record(record, self.context) for record in records]
         data = Graph()
+        add = data.store.add  # the store's own add: Graph.add re-checks every term's type
         for triple in self.membership:
-            data.add(triple)
+            add(triple, data, False)
         for item in mapped:
             for triple in item.triples:
-                data.add(triple)
+                add(triple, data, False)
         results = validate(data, self.shapes).results
         problems = self._attribute(records, mapped, results)
         return [self._outcome(record, item, found)

@@ -70,16 +70,19 @@ def _report(results_graph: Graph) -> Report:
                    for node in results_graph.objects(report, SH.result)])
 
 
+# Looked up once: attribute access on rdflib's closed namespaces is checked per call.
+SOURCE_SHAPE, COMPONENT, FOCUS = SH.sourceShape, SH.sourceConstraintComponent, SH.focusNode
+PATH, VALUE, MESSAGE, SEVERITY = SH.resultPath, SH.value, SH.resultMessage, SH.resultSeverity
+
+
 def _result(graph: Graph, node: Node) -> Result:
-    shape = graph.value(node, SH.sourceShape)
-    component = graph.value(node, SH.sourceConstraintComponent)
     return Result(
-        focus=graph.value(node, SH.focusNode),
-        path=graph.value(node, SH.resultPath),
-        value=graph.value(node, SH.value),
-        rule=_rule_name(shape, component),
-        message=str(graph.value(node, SH.resultMessage) or ""),
-        severity=SEVERITIES.get(graph.value(node, SH.resultSeverity), Severity.VIOLATION),
+        focus=graph.value(node, FOCUS),
+        path=graph.value(node, PATH),
+        value=graph.value(node, VALUE),
+        rule=_rule_name(graph.value(node, SOURCE_SHAPE), graph.value(node, COMPONENT)),
+        message=str(graph.value(node, MESSAGE) or ""),
+        severity=SEVERITIES.get(graph.value(node, SEVERITY), Severity.VIOLATION),
     )
 
 

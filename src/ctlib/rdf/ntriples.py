@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
@@ -10,9 +11,14 @@ from rdflib.term import Node
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+@lru_cache(maxsize=65536)
+def _iri(node: URIRef) -> str:
+    return f"<{node}>"
+
+
 def term(node: Node) -> str:
     if isinstance(node, URIRef):
-        return f"<{node}>"
+        return _iri(node)  # predicates, concepts and agents repeat: their text is kept
     if isinstance(node, Literal):
         text = f'"{str(node).translate(_ESCAPES)}"'
         if node.language:
