@@ -90,8 +90,9 @@ class Checker:
 def _problem(record: Record, item: MappedRecord, result: Result) -> Problem:
     origin = item.origins.get((result.path, result.value))
     if origin is not None:
-        return Problem(origin.location, item.id, origin.field, origin.value, result.rule,
-                       result.message, result.severity)
+        field, index = origin
+        return Problem(record.where(field, index), item.id, field, record.all(field)[index],
+                       result.rule, result.message, result.severity)
     field = FIELD_OF_PREDICATE.get(result.path)
     value = None if result.value is None else str(result.value)
     return Problem(record.where(field) if field else record.location, item.id, field, value,

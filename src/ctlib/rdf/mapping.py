@@ -8,12 +8,11 @@ against the exact source line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..records.model import Problem, Record, SourceLocation
+from ..records.model import Problem, Record
 from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, XSD
 from .uris import Uris, agent_id, record_id
 from .vocab import NoMatch, VocabIndex
@@ -51,12 +50,9 @@ IDENTIFIER, SOURCE, TYPE = DCTERMS.identifier, DCTERMS.source, RDF.type
 AGENT, NAME, GYEAR = FOAF.Agent, FOAF.name, XSD.gYear
 
 
-class Origin(NamedTuple):
-    """Where a triple came from; one per mapped value."""
-
-    field: str
-    value: str
-    location: SourceLocation
+Origin = tuple[str, int]
+"""Where a triple came from: the field and the index of the value in the record.
+A plain tuple, made for every value; ``Record.where`` turns it into file and line."""
 
 
 @dataclass
@@ -98,18 +94,17 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     mapped.triples.append((uri, SOURCE, Literal(record.location.source_name)))
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
-            origin = Origin(row.field, value, record.where(row.field, index))
-            _map_value(mapped, uri, row, value, origin, language, context)
+            _map_value(mapped, record, uri, row, value, (row.field, index), language, context)
     return mapped
 
 
-def _map_value(mapped, uri, row, value, origin, language, context) -> None:
+def _map_value(mapped, record, uri, row, value, origin, language, context) -> None:
     if row.term == "concept":
         try:
             obj = context.vocab.match(value, row.schemes)
         except NoMatch as error:
             mapped.problems.append(Problem(
-                origin.location, mapped.id, row.field, value, "vocabulary", str(error)))
+                record.where(*origin), mapped.id, row.field, value, "vocabulary", str(error)))
             return
     elif row.term == "agent":
         obj = context.uris.agent(agent_id(value))
