@@ -193,3 +193,14 @@ def test_agents_no_record_names_any_more_leave_the_store(catalogue, tmp_path):
              "<http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> ?n }")}
     assert "Walk Free" in names and "Walk Free Foundation" not in names
     assert len(names) == 8
+
+
+def test_records_loaded_in_several_parts_are_all_published(catalogue, monkeypatch):
+    """More records than one load takes: the loader thread loads parts while checking
+    goes on, and every part must be in the published store."""
+    from ctlib import publish
+    monkeypatch.setattr(publish, "LOAD_EVERY", 3)
+    report = ingest([LISTING, DATA / "partner.jsonl", DATA / "partner.csv"], catalogue)
+    assert report.published == 15 and len(titles(catalogue)) == 15
+    generation = EmbeddedStore(catalogue.config.data_dir).current()
+    assert not list(generation.path.glob("checked-*.nt"))

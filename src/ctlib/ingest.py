@@ -70,22 +70,32 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     now = _now()
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
-    writer = GenerationWriter(catalogue, generation, registry) if generation else None
-    records = _read(paths, catalogue, report)
-    entries = _check(records, catalogue, registry, report, now, progress, writer)
-    next_registry = _next_registry(registry, entries, report, now)
-    report.published = sum(1 for _ in next_registry.published())
-    if writer is None:
-        return report
-    if report.checked + report.unchanged == report.rejected:
-        raise NothingToPublish(
-            f"nothing published: none of the {report.read} records passed; "
-            "the previous catalogue is unchanged")
-    next_registry.info.update({"ingested": now, "version": __version__,
-                               "context": catalogue.context_hash})
-    writer.finish(next_registry, report.withdrawn)
+    if generation is None:
+        return _report(paths, catalogue, registry, report, now, progress, None)[0]
+    writer = GenerationWriter(catalogue, generation, registry)
+    try:
+        report, next_registry = _report(paths, catalogue, registry, report, now, progress,
+                                        writer)
+        if report.checked + report.unchanged == report.rejected:
+            raise NothingToPublish(
+                f"nothing published: none of the {report.read} records passed; "
+                "the previous catalogue is unchanged")
+        next_registry.info.update({"ingested": now, "version": __version__,
+                                   "context": catalogue.context_hash})
+        writer.finish(next_registry, report.withdrawn)
+    finally:
+        writer.close()
     report.generation = generation.id
     return report
+
+
+def _report(paths, catalogue, registry, report, now, progress, writer):
+    """Read and check everything; the report and the registry that would follow."""
+    entries = _check(_read(paths, catalogue, report), catalogue, registry, report, now,
+                     progress, writer)
+    next_registry = _next_registry(registry, entries, report, now)
+    report.published = sum(1 for _ in next_registry.published())
+    return report, next_registry
 
 
 def _check_vocabulary(catalogue: Catalogue, registry: Registry) -> None:
