@@ -33,6 +33,11 @@ LABELS = {
 PAGE_CHROME = frozenset({"skip to main content", "back to top", "load more"})
 """Lines of the web page around the records; dropped wherever they appear."""
 
+# Only lines this short can be a label or chrome: longer ones (summaries run to
+# thousands of characters) are not casefolded at all.
+LONGEST_LABEL = max(map(len, LABELS))
+LONGEST_CHROME = max(map(len, PAGE_CHROME))
+
 LABEL_TYPO_CUTOFF = 0.75
 
 
@@ -95,7 +100,7 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
     """Runs of non-blank lines, page chrome removed."""
     blocks, current = [], []
     for line in lines:
-        if line.text.casefold() in PAGE_CHROME:
+        if len(line.text) <= LONGEST_CHROME and line.text.casefold() in PAGE_CHROME:
             continue
         if line.text:
             current.append(line)
@@ -182,7 +187,7 @@ def _field_at(record: Record, number: int) -> str | None:
 
 
 def _label(text: str) -> str | None:
-    return LABELS.get(text.casefold())
+    return LABELS.get(text.casefold()) if len(text) <= LONGEST_LABEL else None
 
 
 @lru_cache(maxsize=4096)
