@@ -42,6 +42,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from proctree import process_tree  # bench/ is the script directory
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 CTLIB = ROOT / ".venv" / "bin" / "ctlib"
@@ -83,27 +85,6 @@ class Run:
 # ------------------------------------------------------------------ process memory
 
 
-def _process_tree(root: int) -> list[int]:
-    """``root`` and all its descendants, from the ppid of every /proc entry."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, ()))
-    return tree
-
-
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", "rb") as handle:
@@ -122,7 +103,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            sizes = [_rss(pid) for pid in _process_tree(self.pid)]
+            sizes = [_rss(pid) for pid in process_tree(self.pid)]
             self.peak_sum = max(self.peak_sum, sum(sizes))
             self.peak_largest = max(self.peak_largest, max(sizes, default=0))
             self.processes = max(self.processes, sum(1 for s in sizes if s))
@@ -334,9 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     global generate
     tree, copy, described = snapshot(args.live)
     sys.path.insert(0, str(tree / "src"))
+    import generate as generator_module
+
     from ctlib.catalogue import Catalogue  # the snapshot's, as the CLI will use
     from ctlib.config import load_config
-    import generate as generator_module
     generate = generator_module
     catalogue = Catalogue(load_config({"vocab_dir": tree / "vocab",
                                        "shapes_dir": tree / "shapes"}, environ={}))
