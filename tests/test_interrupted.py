@@ -32,11 +32,13 @@ def stats(tmp_path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def new_generation_appeared(generations: Path, known: set[str]) -> bool:
-    return any(p.name not in known for p in generations.iterdir())
+def new_generation_written(generations: Path, known: set[str]) -> bool:
+    """A new generation holds checked records waiting for their bulk load."""
+    return any(f.stat().st_size > 1_000_000 for p in generations.iterdir()
+               if p.name not in known for f in p.glob("checked-*.nt"))
 
 
-@pytest.mark.parametrize("moment", ["while checking", "while writing the store"])
+@pytest.mark.parametrize("moment", ["while checking", "while writing the new generation"])
 def test_kill_9_leaves_the_previous_catalogue(tmp_path, moment):
     env = cli_env(tmp_path) | {"CTLIB_WORKERS": "2", "CTLIB_BATCH_SIZE": "500"}
     subprocess.run([*CTLIB, "ingest", "-q"], cwd=tmp_path, env=env, check=True, timeout=120)
@@ -51,7 +53,7 @@ def test_kill_9_leaves_the_previous_catalogue(tmp_path, moment):
     if moment == "while checking":
         time.sleep(1.5)
     else:
-        while not new_generation_appeared(generations, known) and time.monotonic() < deadline:
+        while not new_generation_written(generations, known) and time.monotonic() < deadline:
             time.sleep(0.005)
     assert process.poll() is None, "the ingest ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGKILL)
