@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from .catalogue import Catalogue
-from .registry import Registry
-from .store import EmbeddedStore
+import pyoxigraph
 
-PREFIXES = ("PREFIX dcterms: <http://purl.org/dc/terms/> "
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
+from .catalogue import Catalogue
+from .rdf.namespaces import PREFIXES as NAMESPACES
+from .registry import Registry
+from .store import EmbeddedStore, NoCatalogue
+
+PREFIXES = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in NAMESPACES.items())
 
 
 def stats(catalogue: Catalogue) -> dict:
-    embedded = EmbeddedStore(catalogue.config.data_dir)
-    store = embedded.open()
-    generation = embedded.current()
-    registry = Registry.read(generation.registry_path)
+    """Counts of one generation: the link to it is read once, so a switch cannot mix two."""
+    generation = EmbeddedStore(catalogue.config.data_dir).current()
+    if generation is None:
+        raise NoCatalogue(f"no catalogue published in {catalogue.config.data_dir} yet: "
+                          "run `ctlib ingest`")
+    store = pyoxigraph.Store.read_only(str(generation.store_path))
     return {
         "generation": generation.id,
-        "last_ingest": registry.info.get("ingested"),
+        "last_ingest": Registry.read_info(generation.registry_path).get("ingested"),
         "records": _count(store, "?r a dcterms:BibliographicResource"),
-        "withdrawn": sum(1 for _ in registry.withdrawn()),
-        "agents": _count(store, "?a a <http://xmlns.com/foaf/0.1/Agent>"),
+        "withdrawn": _count(store, "?r owl:deprecated true"),
+        "agents": _count(store, "?a a foaf:Agent"),
         "triples": _count(store, "?s ?p ?o"),
         "graphs": sum(1 for _ in store.named_graphs()),
         "concepts": _concepts_per_scheme(store),

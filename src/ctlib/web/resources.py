@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -147,11 +149,9 @@ def _format_links(subject: str) -> list[tuple[str, str, str]]:
     return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in DESCRIPTION_FORMATS]
 
 
-def _datetime(iso: str | None):
-    from datetime import datetime
+def _datetime(iso: str | None) -> datetime | None:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else None
 
 
 def _json(value) -> str:
-    import json
     return json.dumps(value, indent=2)
