@@ -8,6 +8,7 @@ be recorded as checked when it was not.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .config import Config
 from .rdf.uris import Uris
 from .rdf.vocab import VocabIndex
 from .records.model import Problem, SourceLocation
-from .validation import VOCABULARY_SHAPES, validate
+from .validation import VOCABULARY_SHAPES, admit_years, validate
 
 
 class CatalogueError(Exception):
@@ -32,6 +33,14 @@ class Catalogue:
     def __init__(self, config: Config):
         self.config = config
         self.uris = Uris(config.base_uri)
+        self.this_year = date.today().year  # once: every batch is checked against one range
+
+    def __getstate__(self) -> dict:
+        """For worker processes: the files as read here, so that every batch is checked
+        against the bytes the context hash was computed from; graphs are parsed again."""
+        self.vocab_files, self.shape_files  # read now, before the state is copied
+        return {name: self.__dict__[name] for name in
+                ("config", "uris", "this_year", "vocab_files", "shape_files")}
 
     @cached_property
     def vocab_files(self) -> dict[Path, bytes]:
@@ -47,14 +56,14 @@ class Catalogue:
 
     @cached_property
     def shapes(self) -> Graph:
-        return self._parse(self.shape_files)
+        return self._parse_shapes(self.shape_files)
 
     @cached_property
     def record_shapes(self) -> Graph:
         """The shapes without the vocabulary's own: record batches carry the concepts
         they point to reduced to type and scheme, which those shapes would fault."""
-        return self._parse({path: data for path, data in self.shape_files.items()
-                            if path.name != VOCABULARY_SHAPES})
+        return self._parse_shapes({path: data for path, data in self.shape_files.items()
+                                   if path.name != VOCABULARY_SHAPES})
 
     @cached_property
     def vocab_index(self) -> VocabIndex:
@@ -62,7 +71,10 @@ class Catalogue:
 
     @cached_property
     def context_hash(self) -> str:
-        """Changes whenever the outcome of checking an unchanged record could change."""
+        """Changes whenever the outcome of checking an unchanged record could change.
+
+        Not with the year: the admitted years only grow, so a record that passed still
+        passes, and records that failed are checked again on every ingest anyway."""
         digest = hashlib.sha1(f"{__version__}|{self.config.base_uri}|"
                               f"{self.config.language}".encode())
         for path, data in {**self.vocab_files, **self.shape_files}.items():
@@ -87,6 +99,11 @@ class Catalogue:
                                     None if result.value is None else str(result.value),
                                     result.rule, result.message, result.severity))
         return problems
+
+    def _parse_shapes(self, files: dict[Path, bytes]) -> Graph:
+        graph = self._parse(files)
+        admit_years(graph, self.uris, self.this_year)
+        return graph
 
     def _parse(self, files: dict[Path, bytes]) -> Graph:
         """Turtle files, relative IRIs resolved against the base URI."""

@@ -73,18 +73,27 @@ class Checker:
     def _attribute(self, records, mapped, results: list[Result]) -> list[list[Problem]]:
         """Each SHACL result as a Problem of the record(s) it concerns."""
         position = {item.uri: i for i, item in enumerate(mapped)}
-        creators: dict[URIRef, list[int]] = {}
-        for i, item in enumerate(mapped):
-            for _, predicate, agent in item.triples:
-                if predicate == CREATOR:
-                    creators.setdefault(agent, []).append(i)
+        creators: dict[URIRef, list[int]] | None = None  # built only if an agent fails
         found: list[list[Problem]] = [[] for _ in records]
         for result in results:
-            owners = [position[result.focus]] if result.focus in position else \
-                creators.get(result.focus, [])
+            if result.focus in position:
+                owners = [position[result.focus]]
+            else:
+                creators = creators if creators is not None else _creators(mapped)
+                owners = creators.get(result.focus, [])
             for i in owners:
                 found[i].append(_problem(records[i], mapped[i], result))
         return found
+
+
+def _creators(mapped: list[MappedRecord]) -> dict[URIRef, list[int]]:
+    """Each agent with the positions of the records that name it as author."""
+    creators: dict[URIRef, list[int]] = {}
+    for i, item in enumerate(mapped):
+        for _, predicate, agent in item.triples:
+            if predicate == CREATOR:
+                creators.setdefault(agent, []).append(i)
+    return creators
 
 
 def _problem(record: Record, item: MappedRecord, result: Result) -> Problem:

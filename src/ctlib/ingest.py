@@ -226,23 +226,25 @@ def _run_checks(items: Iterator[tuple[Record, str]], catalogue: Catalogue,
                 bar.update(len(batch))
         else:
             for batch, outcomes in _in_pool(itertools.chain([first, second], batches),
-                                            catalogue.config):
+                                            catalogue):
                 yield from zip(batch, outcomes)
                 bar.update(len(batch))
     finally:
         bar.close()
 
 
-def _in_pool(batches: Iterator[list], config) -> Iterator[tuple[list, list[Outcome]]]:
+def _in_pool(batches: Iterator[list], catalogue: Catalogue
+             ) -> Iterator[tuple[list, list[Outcome]]]:
     """Batches checked by worker processes, at most two per worker in flight."""
     pending: deque = deque()
-    with ProcessPoolExecutor(config.workers, initializer=_init_worker,
-                             initargs=(config,)) as pool:
+    workers = catalogue.config.workers
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(catalogue,)) as pool:
         try:
             for batch in batches:
                 pending.append((batch, pool.submit(_check_in_worker,
                                                    [record for record, _ in batch])))
-                if len(pending) >= 2 * config.workers:
+                if len(pending) >= 2 * workers:
                     done, future = pending.popleft()
                     yield done, future.result()
             while pending:
@@ -260,9 +262,9 @@ def _batched(items: Iterator, size: int) -> Iterator[list]:
 _worker_checker: Checker | None = None
 
 
-def _init_worker(config) -> None:
+def _init_worker(catalogue: Catalogue) -> None:
     global _worker_checker
-    _worker_checker = Catalogue(config).checker()
+    _worker_checker = catalogue.checker()
 
 
 def _check_in_worker(batch: list[Record]) -> list[Outcome]:

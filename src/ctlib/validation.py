@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pyshacl
 from pyshacl import validate as pyshacl_validate
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.term import Node
 
 from . import sparql_cache
-from .rdf.namespaces import RDF, SH
+from .rdf.namespaces import RDF, SH, XSD
+from .rdf.uris import Uris
 from .records.model import Severity
 
 sparql_cache.install()
@@ -51,9 +53,23 @@ VOCABULARY_SHAPES = "concept.ttl"
 def validate(data: Graph, shapes: Graph) -> Report:
     """``data`` against ``shapes``; ``data`` may be changed (pyshacl works in place)."""
     _, results_graph, _ = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        data, shacl_graph=shapes, inference="none", allow_warnings=True,
         inplace=True)
     return _report(results_graph)
+
+
+def admit_years(shapes: Graph, uris: Uris, this_year: int) -> None:
+    """Write each ``shape:admitsYearsFrom``/``shape:admitsYearsAheadOfNow`` range as the
+    ``sh:in`` list of years it stands for: SHACL has no "now", and pyshacl cannot
+    compare xsd:gYear values, so a range constraint is not an option."""
+    ahead_of = uris.shape("admitsYearsAheadOfNow")
+    for shape, first in list(shapes.subject_objects(uris.shape("admitsYearsFrom"))):
+        last = this_year + int(shapes.value(shape, ahead_of, default=Literal(0)))
+        years = [Literal(f"{year:04d}", datatype=XSD.gYear)
+                 for year in range(int(first), last + 1)]
+        head = URIRef(f"{shape}#admitted-years")  # an IRI, so reports can name the list
+        Collection(shapes, head, years)
+        shapes.add((shape, SH["in"], head))
 
 
 def check_shapes(shapes: Graph) -> Report:

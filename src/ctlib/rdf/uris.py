@@ -86,6 +86,10 @@ class Uris:
     def graph(self, *name: str) -> URIRef:
         return self._mint("graph", *name)
 
+    def shape(self, name: str) -> URIRef:
+        """A shape, or one of ctlib's own terms in the shapes (``shape:`` in shapes/)."""
+        return self._mint("shapes", name)
+
     def scheme_name(self, scheme: URIRef) -> str | None:
         """``{base}def/regions`` -> ``regions``; None for anything else."""
         prefix = self.base + "def/"
