@@ -28,6 +28,13 @@ def _base_uri(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _positive_seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(f"must be a positive number of seconds, got {value!r}")
+    return seconds
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -52,6 +59,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Licence of the published descriptions (a URI), stated in every one."),
     Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),
     Setting("cache_entries", 20000, "Representations kept in memory per web worker.",
+            _positive_int),
+    Setting("sparql_timeout", 30.0,
+            "Seconds a SPARQL query may run before it is stopped (503); a request's "
+            "timeout parameter can only lower it.", _positive_seconds),
+    Setting("sparql_max_rows", 100000,
+            "Most rows (or triples) in one SPARQL result; a longer result is cut and says so.",
+            _positive_int),
+    Setting("sparql_max_query_bytes", 65536, "Largest SPARQL query accepted (413 above).",
+            _positive_int),
+    Setting("sparql_processes", 4,
+            "Processes evaluating SPARQL queries per web worker: how many run at once.",
             _positive_int),
 )
 

@@ -18,7 +18,7 @@ class Format:
     media_type: str
     extension: str
     rdf_format: RdfFormat | None
-    """None for HTML, the one format that is not RDF."""
+    """None for HTML and for SPARQL results, which are not RDF."""
     label: str
     dataset: bool = False
     """Carries named graphs (N-Quads, TriG)."""
@@ -53,6 +53,26 @@ DESCRIPTION_FORMATS = tuple(f for f in FORMATS if not f.dataset)
 """What one resource's description is served in."""
 BY_EXTENSION = {f.extension: f for f in FORMATS} | {"owl": BY_NAME["rdf"], "xml": BY_NAME["rdf"],
                                                      "json": BY_NAME["jsonld"]}
+
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", "srj", None, "SPARQL JSON",
+           aliases=("application/json",)),
+    Format("xml", "application/sparql-results+xml", "srx", None, "SPARQL XML",
+           aliases=("application/xml", "text/xml")),
+    Format("csv", "text/csv", "csv", None, "CSV"),
+    Format("tsv", "text/tab-separated-values", "tsv", None, "TSV"),
+    BY_NAME["html"],
+)
+"""SELECT and ASK results; JSON first, for ``*/*``."""
+
+QUERY_RESULT_FORMATS: dict[str, tuple[Format, ...]] = {
+    "solutions": RESULT_FORMATS, "boolean": RESULT_FORMATS, "graph": DESCRIPTION_FORMATS,
+}
+"""What each kind of query result is served in: CONSTRUCT and DESCRIBE give graphs."""
+
+
+def query_result_format(kind: str, name: str) -> Format:
+    return next(f for f in QUERY_RESULT_FORMATS[kind] if f.name == name)
 
 
 def for_path(path: Path) -> Format:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 
 from ..config import Config, load_config
 from ..rdf.uris import Uris
 from ..store import NoCatalogue
-from . import errors, pages, resources
+from ..sparql.pool import QueryPool
+from . import errors, pages, resources, sparql
 from .fastpath import CachedDescriptions
 from .published import Published
 from .representations import RepresentationCache
@@ -22,6 +25,17 @@ class WebContext:
         self.published = Published(config.data_dir)
         self.cache = RepresentationCache(config.cache_entries)
         self.dataset_uri = self.absolute(".well-known/void#dataset")
+        self._query_pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+
+    @property
+    def query_pool(self) -> QueryPool:
+        """Started on first use, in the process that serves (not a forking parent)."""
+        with self._pool_lock:
+            if self._query_pool is None:
+                self._query_pool = QueryPool(self.config.sparql_processes)
+                self._query_pool.start()
+            return self._query_pool
 
     def absolute(self, path: str) -> str:
         """A URL of this service, from the configured base (never the Host header)."""
@@ -38,5 +52,6 @@ def create_app(config: Config | None = None) -> Flask:
         errors.ServiceUnavailable(str(error))))
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(sparql.blueprint)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
     return app

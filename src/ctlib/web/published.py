@@ -18,6 +18,7 @@ from ..store import EmbeddedStore, NoCatalogue
 class Snapshot:
     generation: str
     store: pyoxigraph.Store
+    store_path: str
     published: str
     """When it was ingested (ISO 8601), from the generation's registry."""
 
@@ -44,8 +45,8 @@ class Published:
             if generation is None:
                 raise NoCatalogue("no catalogue has been published yet")
             info = Registry.read_info(generation.registry_path)
-            snapshot = Snapshot(generation.id,
-                                pyoxigraph.Store.read_only(str(generation.store_path)),
+            path = str(generation.store_path)
+            snapshot = Snapshot(generation.id, pyoxigraph.Store.read_only(path), path,
                                 info.get("ingested", ""))
             self._seen = (target, snapshot)
             return snapshot

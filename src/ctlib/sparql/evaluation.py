@@ -1,0 +1,133 @@
+"""What runs inside a query process: evaluate one job, stream its output back.
+
+Messages to the web process, in order:
+``("head", kind, format_name, first_bytes, end)``, then ``("data", bytes)`` as
+often as needed and ``("end", rows, truncated)``, unless ``end`` came with the head
+(a result small enough to send at once); ``("error", status, message)`` at any point.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..formats import query_result_format
+from .results import kind as result_kind
+from .results import write
+from .sandbox import forbid_network
+
+FIRST_BYTES = 1 << 20
+"""Held back before the first message: a result that fits is sent with its row count
+and truncation known, so the response headers can say so."""
+CHUNK_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Job:
+    store_path: str
+    query: str
+    base_iri: str
+    formats: dict[str, str | None]
+    """The format negotiated for each kind of result (boolean, solutions, graph);
+    None where the client accepts none of ours."""
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    dataset_given: bool = False
+    prefixes: dict[str, str] = field(default_factory=dict)
+    """Declared for every query: a query may use them without PREFIX lines."""
+
+
+def main(conn) -> None:
+    """The query process: no network, lower priority than the web process, one job at
+    a time until the web process goes away."""
+    forbid_network()
+    os.nice(5)
+    stores: dict[str, ox.Store] = {}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        run(job, conn, stores)
+
+
+def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
+    try:
+        store = _open(job.store_path, stores)
+        result = store.query(job.query, base_iri=job.base_iri, prefixes=job.prefixes,
+                             **_dataset(job))
+    except SyntaxError as error:
+        conn.send(("error", 400, f"the query is not valid SPARQL 1.1: {error}"))
+        return
+    except (OSError, ValueError, RuntimeError) as error:
+        conn.send(("error", 400, f"the query cannot be run: {error}"))
+        return
+    kind = result_kind(result)
+    name = job.formats.get(kind)
+    if name is None:
+        conn.send(("error", 406, f"none of the formats this client accepts can carry {kind} "
+                                 "results"))
+        return
+    out = _Sender(conn, kind, name)
+    try:
+        written = write(result, query_result_format(kind, name), out, job.max_rows)
+    except (OSError, ValueError, RuntimeError) as error:
+        out.fail(f"evaluation failed: {error}")
+        return
+    out.finish(written.rows, written.truncated)
+
+
+def _open(path: str, stores: dict[str, ox.Store]) -> ox.Store:
+    if path not in stores:
+        stores.clear()  # the generation changed: the old one is not asked for again
+        stores[path] = ox.Store.read_only(path)
+    return stores[path]
+
+
+def _dataset(job: Job) -> dict:
+    """The protocol's default-graph-uri and named-graph-uri, else the union of all
+    graphs as the default graph (FROM and FROM NAMED in the query still apply)."""
+    if not job.dataset_given:
+        return {"use_default_graph_as_union": True}
+    return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
+
+
+class _Sender:
+    """A binary writer that sends what it is given in chunks, the first held back."""
+
+    def __init__(self, conn, kind: str, name: str):
+        self.conn = conn
+        self.kind, self.name = kind, name
+        self.buffer = bytearray()
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= (CHUNK_BYTES if self.started else FIRST_BYTES):
+            self._flush()
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes its writer; chunks are sent by size, not on request."""
+
+    def _flush(self, end=None) -> None:
+        data, self.buffer = bytes(self.buffer), bytearray()
+        if not self.started:
+            self.conn.send(("head", self.kind, self.name, data, end))
+            self.started = True
+        elif data:
+            self.conn.send(("data", data))
+
+    def finish(self, rows: int, truncated: bool) -> None:
+        if self.started:
+            self._flush()
+            self.conn.send(("end", rows, truncated))
+        else:
+            self._flush((rows, truncated))
+
+    def fail(self, message: str) -> None:
+        self.conn.send(("error", 500, message))

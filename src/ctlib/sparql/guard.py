@@ -1,0 +1,70 @@
+"""Queries a read-only public endpoint refuses before evaluating them.
+
+A light tokenizer (strings, IRIs, comments, variables and prefixed names are skipped)
+finds the keywords that matter: an update operation and ``SERVICE``. It gives the
+client a clear message; it is not the security boundary for ``SERVICE``: the
+evaluating processes have no network at all (``sandbox``).
+"""
+
+from __future__ import annotations
+
+import re
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
+                             "MOVE", "COPY", "WITH"})
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+_TOKENS = re.compile(r'''
+      """(?:[^"\\]|\\.|"(?!""))*"""          # long strings
+    | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+    | "(?:[^"\\\n\r]|\\.)*"                  # strings
+    | '(?:[^'\\\n\r]|\\.)*'
+    | <[^<>"{}|^`\\\x00-\x20]*>              # IRIs
+    | \#[^\n\r]*                             # comments
+    | [?$]\w+                                # variables
+    | [\w.\-]*:[\w.\-:%\\]*                  # prefixed names
+    | (?P<word>[A-Za-z]\w*)
+    | .
+''', re.VERBOSE | re.DOTALL)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class QueryRefused(Exception):
+    """The query is not run; ``status`` and the message go to the client."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def check(query: str, max_bytes: int) -> None:
+    """Raise QueryRefused for a query that is too large, an update, or a SERVICE call."""
+    size = len(query.encode("utf-8"))
+    if size > max_bytes:
+        raise QueryRefused(413, f"the query is {size:,} bytes long; this endpoint accepts "
+                                f"queries of up to {max_bytes:,} bytes")
+    # SPARQL allows \u escapes anywhere in a query: check the text as the parser sees it too.
+    for text in {query, _decode_codepoints(query)}:
+        _check_keywords(keywords(text))
+
+
+def keywords(query: str) -> list[str]:
+    """The bare words of a query, upper-cased, in order."""
+    return [match.group("word").upper() for match in _TOKENS.finditer(query)
+            if match.group("word")]
+
+
+def _check_keywords(words: list[str]) -> None:
+    operation = next((w for w in words if w not in ("BASE", "PREFIX")), None)
+    if operation in UPDATE_KEYWORDS:
+        raise QueryRefused(403, f"{operation} is a SPARQL Update operation; this endpoint is "
+                                "read-only and runs queries only (SELECT, CONSTRUCT, "
+                                "DESCRIBE, ASK)")
+    if "SERVICE" in words:
+        raise QueryRefused(403, "SERVICE (federated query) is not allowed: this endpoint "
+                                "never contacts other servers; query them directly")
+
+
+def _decode_codepoints(text: str) -> str:
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
