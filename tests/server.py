@@ -21,12 +21,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(tmp_path: Path, *ingests: list[Path]):
+def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str] | None = None):
     """Run each ingest in turn into a private data directory, serve the result, yield
-    the server's base URL (which is also the catalogue's base URI)."""
+    the server's base URL (which is also the catalogue's base URI). ``settings`` are
+    extra CTLIB_* environment variables for every command."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base}
+    env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base} | (settings or {})
     for sources in ingests:
         subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
                        env=env, cwd=tmp_path, check=False, capture_output=True, timeout=120)
