@@ -223,8 +223,10 @@ def test_a_reingest_is_served_without_a_restart(tmp_path):
     from .conftest import cli_env
     source = tmp_path / "listing.txt"
     shutil.copy(LISTING, source)
+    ask = {"query": 'ASK { ?agent foaf:name "Rakeb Messele Ayele" }'}
     with running_server(tmp_path, [source]) as url:
         before = get(f"{url}doc/record/{RECORD}.nt")
+        assert requests.get(f"{url}sparql", params=ask, timeout=30).json()["boolean"] is False
         source.write_text(source.read_text().replace("Rakeb Messele", "Rakeb Messele Ayele"))
         subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", str(source)],
                        env=cli_env(tmp_path) | {"CTLIB_BASE_URI": url}, check=True, timeout=120)
@@ -233,6 +235,7 @@ def test_a_reingest_is_served_without_a_restart(tmp_path):
         assert after.headers["ETag"] != before.headers["ETag"]
         assert get(f"{url}doc/record/{RECORD}.nt",
                    **{"If-None-Match": before.headers["ETag"]}).status_code == 200
+        assert requests.get(f"{url}sparql", params=ask, timeout=30).json()["boolean"] is True
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", BROWSER, "application/ld+json"])
