@@ -215,3 +215,12 @@ def test_cors_is_open_for_get_and_post(base):
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert {"GET", "POST"} <= set(preflight.headers["Access-Control-Allow-Methods"].split(", "))
     assert ask(base, "ASK {}").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped_and_the_endpoint_goes_on(tmp_path):
+    settings = {"CTLIB_SPARQL_MEMORY_MB": "1024", "CTLIB_SPARQL_PROCESSES": "1"}
+    with running_server(tmp_path, [LISTING], settings=settings) as url:
+        response = ask(url, "SELECT (COUNT(*) AS ?n) "
+                            "{ SELECT DISTINCT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } }")
+        assert response.status_code == 500 and "out of memory" in response.text
+        assert ask(url, "ASK { ?s ?p ?o }").json()["boolean"] is True

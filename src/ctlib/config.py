@@ -68,6 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_int),
     Setting("sparql_max_query_bytes", 65536, "Largest SPARQL query accepted (413 above).",
             _positive_int),
+    Setting("sparql_memory_mb", 4096,
+            "Address space of one SPARQL query process, in MiB: a query that needs more "
+            "is stopped (500) instead of starving the machine.", _positive_int),
     Setting("sparql_processes", 4,
             "Processes evaluating SPARQL queries per web worker: how many run at once.",
             _positive_int),

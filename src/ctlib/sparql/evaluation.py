@@ -9,6 +9,7 @@ often as needed and ``("end", rows, truncated)``, unless ``end`` came with the h
 from __future__ import annotations
 
 import os
+import resource
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -40,10 +41,11 @@ class Job:
     """Declared for every query: a query may use them without PREFIX lines."""
 
 
-def main(conn) -> None:
-    """The query process: no network, lower priority than the web process, one job at
-    a time until the web process goes away."""
+def main(conn, memory_bytes: int) -> None:
+    """The query process: no network, bounded memory, lower priority than the web
+    process, one job at a time until the web process goes away."""
     forbid_network()
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     os.nice(5)
     stores: dict[str, ox.Store] = {}
     while True:

@@ -1,9 +1,8 @@
 """Query processes, each running one query at a time, stopped when its time is up.
 
 pyoxigraph cannot cancel a running query from Python, so every query is evaluated
-in a separate process that is killed at the deadline and replaced. One idle process
-is kept ready, so a query never waits for a process to start unless the pool is at
-its size and every process is busy.
+in a separate process that is killed at the deadline and replaced at once. A query
+waits for a process only when every one of them is busy.
 """
 
 from __future__ import annotations
@@ -17,7 +16,10 @@ from typing import Iterator
 from . import evaluation
 from .evaluation import Job
 
-_CONTEXT = multiprocessing.get_context("spawn")  # forking a threaded web worker is unsafe
+# Forking a threaded web worker is unsafe, and spawning re-imports the program each
+# time: a fork server (started once, clean) forks query processes in milliseconds.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["__main__", "ctlib.sparql.evaluation"])
 
 
 class QueryFailed(Exception):
@@ -32,10 +34,10 @@ class QueryStopped(Exception):
 
 
 class _Process:
-    def __init__(self):
+    def __init__(self, memory_bytes: int):
         self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=evaluation.main, args=(child,), daemon=True,
-                                        name="ctlib-query")
+        self.process = _CONTEXT.Process(target=evaluation.main, args=(child, memory_bytes),
+                                        daemon=True, name="ctlib-query")
         self.process.start()
         child.close()
 
@@ -88,16 +90,22 @@ class Answer:
 
 
 class QueryPool:
-    def __init__(self, size: int):
+    """``size`` query processes, kept at that number: one killed is replaced at once."""
+
+    def __init__(self, size: int, memory_bytes: int):
         self.size = size
+        self.memory_bytes = memory_bytes
         self._idle: list[_Process] = []
-        self._busy = 0
-        self._starting = 0
+        self._live = 0
+        """Processes running or starting."""
         self._lock = threading.Condition()
 
     def start(self) -> None:
-        """Start the first process in the background; the first query need not wait."""
-        self._keep_one_ready()
+        """Start the missing processes in the background."""
+        with self._lock:
+            missing, self._live = self.size - self._live, self.size
+        for _ in range(missing):
+            threading.Thread(target=self._start_one, daemon=True).start()
 
     def run(self, job: Job, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
@@ -118,12 +126,6 @@ class QueryPool:
             self._release(process, True)
         return answer
 
-    def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for process in idle:
-            process.kill()
-
     def _receive(self, process: _Process, deadline: float):
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not process.conn.poll(remaining):
@@ -135,23 +137,18 @@ class QueryPool:
                 from None
 
     def _acquire(self, deadline: float) -> _Process:
+        self.start()  # in case starting one failed before
         with self._lock:
-            while not self._idle and self._busy + self._starting >= self.size:
+            while not self._idle:
                 if not self._lock.wait(max(0.0, deadline - time.monotonic())):
                     raise QueryStopped("every query process stayed busy until the deadline")
-            self._busy += 1
-            process = self._idle.pop() if self._idle else None
-        if process is None:
-            process = _Process()
-        self._keep_one_ready()
-        return process
+            return self._idle.pop()
 
     def _release(self, process: _Process, reusable: bool) -> None:
         """Back to the idle list after a complete answer; killed otherwise (it may still
         be computing, or be half-way through sending)."""
         if reusable and process.process.is_alive():
             with self._lock:
-                self._busy -= 1
                 self._idle.append(process)
                 self._lock.notify()
             return
@@ -160,23 +157,17 @@ class QueryPool:
     def _discard(self, process: _Process) -> None:
         process.kill()
         with self._lock:
-            self._busy -= 1
-            self._lock.notify()
-        self._keep_one_ready()
-
-    def _keep_one_ready(self) -> None:
-        with self._lock:
-            if self._idle or self._starting or self._busy + self._starting >= self.size:
-                return
-            self._starting += 1
-        threading.Thread(target=self._start_one, daemon=True).start()
+            self._live -= 1
+        self.start()
 
     def _start_one(self) -> None:
+        process = None
         try:
-            process = _Process()
+            process = _Process(self.memory_bytes)
         finally:
             with self._lock:
-                self._starting -= 1
-        with self._lock:
-            self._idle.append(process)
-            self._lock.notify()
+                if process is None:
+                    self._live -= 1
+                else:
+                    self._idle.append(process)
+                    self._lock.notify()

@@ -33,7 +33,8 @@ class WebContext:
         """Started on first use, in the process that serves (not a forking parent)."""
         with self._pool_lock:
             if self._query_pool is None:
-                self._query_pool = QueryPool(self.config.sparql_processes)
+                self._query_pool = QueryPool(self.config.sparql_processes,
+                                             self.config.sparql_memory_mb << 20)
                 self._query_pool.start()
             return self._query_pool
 

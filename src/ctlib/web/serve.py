@@ -22,7 +22,9 @@ class Server(BaseApplication):
 
     def load(self):
         from . import create_app
-        return create_app(self.config_)
+        app = create_app(self.config_)
+        app.extensions["ctlib"].query_pool.start()  # ready before the first query comes
+        return app
 
 
 def serve(config: Config, host: str, port: int, workers: int, access_log: bool = False) -> None:
