@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,16 +22,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str] | None = None):
+def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str] | None = None,
+                   commands: Sequence[Sequence[str | Path]] = ()):
     """Run each ingest in turn into a private data directory, serve the result, yield
     the server's base URL (which is also the catalogue's base URI). ``settings`` are
-    extra CTLIB_* environment variables for every command."""
+    extra CTLIB_* environment variables for every command. ``commands`` are further
+    `ctlib` command lines run after the ingests, before serving (``["load", "--graph",
+    IRI, FILE]``); one that fails stops the server from starting."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base} | (settings or {})
     for sources in ingests:
         subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
                        env=env, cwd=tmp_path, check=False, capture_output=True, timeout=120)
+    for command in commands:
+        done = subprocess.run([sys.executable, "-m", "ctlib.cli", *map(str, command)], env=env,
+                              cwd=tmp_path, check=False, capture_output=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"ctlib {' '.join(map(str, command))}: {done.stderr.decode()}")
     process = subprocess.Popen([sys.executable, "-m", "ctlib.cli", "serve", "--port", str(port),
                                 "--workers", "2"], env=env, cwd=tmp_path,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

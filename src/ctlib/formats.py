@@ -24,10 +24,17 @@ class Format:
     """Carries named graphs (N-Quads, TriG)."""
     aliases: tuple[str, ...] = ()
     """Other media types that ask for this format."""
+    names: tuple[str, ...] = ()
+    """Other words clients put in a ``format`` parameter for it (SPARQLWrapper's, say)."""
 
     @property
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
+
+    def is_named(self, word: str) -> bool:
+        """``word`` (a format parameter's value) asks for this format."""
+        word = word.strip().lower()
+        return word in (self.name, self.extension, *self.names, *self.media_types)
 
     @property
     def content_type(self) -> str:
@@ -35,11 +42,14 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle"),
+    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle",
+           aliases=("application/x-turtle", "application/turtle"), names=("turtle",)),
     Format("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD, "JSON-LD",
-           aliases=("application/json",)),
-    Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/XML"),
-    Format("nt", "application/n-triples", "nt", RdfFormat.N_TRIPLES, "N-Triples"),
+           aliases=("application/json",), names=("json-ld", "json")),
+    Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/XML",
+           names=("rdf+xml", "rdfxml", "xml")),
+    Format("nt", "application/n-triples", "nt", RdfFormat.N_TRIPLES, "N-Triples",
+           names=("n-triples", "ntriples")),
     Format("html", "text/html", "html", None, "HTML", aliases=("application/xhtml+xml",)),
     Format("nq", "application/n-quads", "nq", RdfFormat.N_QUADS, "N-Quads", dataset=True),
     Format("trig", "application/trig", "trig", RdfFormat.TRIG, "TriG", dataset=True),

@@ -37,6 +37,8 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     dataset_given: bool = False
+    query_names_dataset: bool = False
+    """The query has FROM or FROM NAMED clauses."""
     prefixes: dict[str, str] = field(default_factory=dict)
     """Declared for every query: a query may use them without PREFIX lines."""
 
@@ -90,12 +92,13 @@ def _open(path: str, stores: dict[str, ox.Store]) -> ox.Store:
 
 
 def _dataset(job: Job) -> dict:
-    """The protocol's default-graph-uri and named-graph-uri, else the union of all
-    graphs as the default graph (FROM and FROM NAMED in the query still apply)."""
-    if not job.dataset_given:
-        return {"use_default_graph_as_union": True}
-    return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
-            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
+    """The protocol's default-graph-uri and named-graph-uri win (Protocol 2.1.4); then
+    the query's own FROM and FROM NAMED; without either, the default graph is the union
+    of all graphs."""
+    if job.dataset_given:
+        return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
+    return {} if job.query_names_dataset else {"use_default_graph_as_union": True}
 
 
 class _Sender:

@@ -38,15 +38,20 @@ class QueryRefused(Exception):
         self.message = message
 
 
-def check(query: str, max_bytes: int) -> None:
-    """Raise QueryRefused for a query that is too large, an update, or a SERVICE call."""
+def check(query: str, max_bytes: int) -> frozenset[str]:
+    """Raise QueryRefused for a query that is too large, an update, or a SERVICE call;
+    otherwise return its keywords (``FROM`` among them says it names its dataset)."""
     size = len(query.encode("utf-8"))
     if size > max_bytes:
         raise QueryRefused(413, f"the query is {size:,} bytes long; this endpoint accepts "
                                 f"queries of up to {max_bytes:,} bytes")
     # SPARQL allows \u escapes anywhere in a query: check the text as the parser sees it too.
+    found: set[str] = set()
     for text in {query, _decode_codepoints(query)}:
-        _check_keywords(keywords(text))
+        words = keywords(text)
+        _check_keywords(words)
+        found.update(words)
+    return frozenset(found)
 
 
 def keywords(query: str) -> list[str]:

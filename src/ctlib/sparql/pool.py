@@ -55,14 +55,15 @@ class Answer:
     format_name: str
     first: bytes
     end: tuple[int, bool] | None
-    """(rows, truncated) when the whole output is in ``first``."""
+    """(rows, truncated): known when the whole output is in ``first``, else once
+    ``rest()`` has been read to its end."""
     _pool: "QueryPool"
     _process: _Process | None
     _deadline: float
 
     def rest(self) -> Iterator[bytes]:
-        """The remaining chunks; raises QueryStopped at the deadline (the response is
-        then cut short, which clients see as an error: never a silent truncation)."""
+        """The remaining chunks; ``end`` is set once they are all read. Raises
+        QueryStopped at the deadline."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -74,8 +75,7 @@ class Answer:
                     yield message[1]
                 elif message[0] == "end":
                     finished = True
-                    if message[2]:
-                        raise QueryStopped("the result passed the row limit after streaming began")
+                    self.end = (message[1], message[2])
                     return
                 else:
                     raise QueryFailed(message[1], message[2])

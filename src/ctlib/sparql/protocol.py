@@ -24,8 +24,8 @@ class ProtocolRequest:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     timeout: float | None
-    format: str | None
-    """The ``format`` parameter, if any: a format name or a media type."""
+    formats: tuple[str, ...]
+    """The ``format`` parameters, if any: format names or media types."""
 
     @property
     def dataset_given(self) -> bool:
@@ -83,7 +83,7 @@ def _request(query: str | None, parameters: MultiDict) -> ProtocolRequest:
         default_graphs=tuple(parameters.getlist("default-graph-uri")),
         named_graphs=tuple(parameters.getlist("named-graph-uri")),
         timeout=_timeout(parameters.get("timeout")),
-        format=parameters.get("format") or None,
+        formats=tuple(parameters.getlist("format")),
     )
 
 

@@ -64,8 +64,8 @@ def endpoint():
                               request.get_data() if request.mimetype == protocol.DIRECT else None)
         if asked.query is None:
             return _without_query(ctx, asked)
-        guard.check(asked.query, limit)
-        return _answer(ctx, asked)
+        keywords = guard.check(asked.query, limit)
+        return _answer(ctx, asked, "FROM" in keywords)
     except QueryRefused as refused:
         raise Problem(refused.status, refused.message) from None
 
@@ -77,18 +77,19 @@ def _without_query(ctx, asked: protocol.ProtocolRequest):
         raise Problem(406, "the service description is available as "
                            + ", ".join(f.media_type for f in DESCRIPTION_FORMATS))
     if fmt.rdf_format is None:
-        return _page(ctx, query=None)
+        return _page(ctx, None, False)
     body = ox.serialize(service_description(ctx), format=fmt.rdf_format,
                         prefixes=examples.prefixes(ctx.uris.base))
     return Response(body, 200, {"Content-Type": fmt.content_type, "Vary": "Accept"})
 
 
-def _answer(ctx, asked: protocol.ProtocolRequest):
+def _answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
     formats = {kind: _chosen(asked, offered) for kind, offered in QUERY_RESULT_FORMATS.items()}
     if all(fmt is not None and fmt.name == "html" for fmt in formats.values()):
-        return _page(ctx, query=asked.query, asked=asked)
-    answer = _run(ctx, asked, {kind: fmt.name if fmt else None
-                               for kind, fmt in formats.items()}, ctx.config.sparql_max_rows)
+        return _page(ctx, asked, query_names_dataset)
+    answer = _run(ctx, asked, query_names_dataset, {kind: fmt.name if fmt else None
+                                                    for kind, fmt in formats.items()},
+                  ctx.config.sparql_max_rows)
     fmt = next(f for f in QUERY_RESULT_FORMATS[answer.kind] if f.name == answer.format_name)
     headers = {"Content-Type": fmt.content_type, "Vary": "Accept",
                "X-SPARQL-Row-Limit": str(ctx.config.sparql_max_rows)}
@@ -101,20 +102,30 @@ def _answer(ctx, asked: protocol.ProtocolRequest):
     return Response(_stream(answer), 200, headers)
 
 
+class ResultCut(Exception):
+    """A streamed result passed the row limit after its headers were sent: the
+    response is broken off, which clients see as a failed transfer, never as a
+    complete result."""
+
+
 def _stream(answer: Answer):
     try:
         yield answer.first
         yield from answer.rest()
+        if answer.end[1]:
+            raise ResultCut(f"the result passed the row limit after {answer.end[0]:,} rows")
     finally:
         answer.close()
 
 
-def _run(ctx, asked: protocol.ProtocolRequest, formats: dict, max_rows: int) -> Answer:
+def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, formats: dict,
+         max_rows: int) -> Answer:
     timeout = min(asked.timeout or ctx.config.sparql_timeout, ctx.config.sparql_timeout)
     job = Job(store_path=ctx.published.snapshot().store_path, query=asked.query,
               base_iri=ctx.uris.base, formats=formats, max_rows=max_rows,
               default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
-              dataset_given=asked.dataset_given, prefixes=examples.prefixes(ctx.uris.base))
+              dataset_given=asked.dataset_given, query_names_dataset=query_names_dataset,
+              prefixes=examples.prefixes(ctx.uris.base))
     try:
         return ctx.query_pool.run(job, timeout)
     except QueryFailed as failed:
@@ -126,47 +137,50 @@ def _run(ctx, asked: protocol.ProtocolRequest, formats: dict, max_rows: int) -> 
 
 
 def _chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...]) -> Format | None:
-    """The ``format`` parameter (a name, an extension or a media type) wins over Accept."""
-    if asked.format:
-        wanted = asked.format.lower()
-        return next((f for f in offered if wanted in (f.name, f.extension, *f.media_types)),
-                    None)
+    """A ``format`` parameter naming one of ``offered`` wins over Accept. Clients send
+    the same parameter whatever the kind of result (SPARQLWrapper sends ``xml`` for
+    RDF/XML and for SPARQL XML alike), so one that names nothing here is passed over."""
+    for word in asked.formats:
+        found = next((f for f in offered if f.is_named(word)), None)
+        if found is not None:
+            return found
     return negotiate(request.headers.get("Accept"), offered)
 
 
-def _page(ctx, query: str | None, asked: protocol.ProtocolRequest | None = None):
+def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool):
+    """The query page; with the results of ``asked`` as a table when there is a query."""
     table, error, status = None, None, 200
-    if query is not None:
+    if asked is not None:
         try:
-            table = _table(ctx, asked)
+            table = _table(ctx, asked, query_names_dataset)
         except Problem as problem:
             error, status = problem.message, problem.status
-    shown = query if query is not None else examples.prologue(ctx.uris.base) + "\n" + \
-        examples.examples()[0].query
+    prologue = examples.prologue(ctx.uris.base)
+    shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
-        prologue=examples.prologue(ctx.uris.base), links=_links(query, asked))
+        prologue=prologue, links=_links(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"}
 
 
-def _links(query: str | None, asked) -> dict[str, str]:
-    if query is None:
+def _links(asked: protocol.ProtocolRequest | None) -> dict[str, str]:
+    if asked is None:
         return {}
     graphs = [("default-graph-uri", g) for g in asked.default_graphs] + \
         [("named-graph-uri", g) for g in asked.named_graphs]
 
     def url(**extra) -> str:
-        return "/sparql?" + urlencode([("query", query), *graphs, *extra.items()])
+        return "/sparql?" + urlencode([("query", asked.query), *graphs, *extra.items()])
     return {"permalink": url(), "csv": url(format="csv"), "json": url(format="json"),
             "tsv": url(format="tsv"), "xml": url(format="xml"), "turtle": url(format="ttl")}
 
 
-def _table(ctx, asked) -> dict:
+def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> dict:
     """The result as columns and rows of cells, for the page."""
-    answer = _run(ctx, asked, {"solutions": "json", "boolean": "json", "graph": "nt"},
-                  HTML_ROWS)
-    body = answer.first + b"".join(answer.rest()) if answer.end is None else answer.first
-    rows_truncated = answer.end[1] if answer.end else False
+    answer = _run(ctx, asked, query_names_dataset,
+                  {"solutions": "json", "boolean": "json", "graph": "nt"}, HTML_ROWS)
+    body = answer.first if answer.end is not None else answer.first + b"".join(answer.rest())
+    rows_truncated = answer.end[1]
     if answer.kind == "graph":
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         columns = ["subject", "predicate", "object"]
