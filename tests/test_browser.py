@@ -69,3 +69,160 @@ def test_keyboard_focus_is_visible(base, browser):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.close()
+
+
+# --- the SPARQL query page ---
+
+RECORDS_BY_TITLE = ("SELECT ?record ?title WHERE {\n"
+                    "  ?record a dcterms:BibliographicResource ; dcterms:title ?title .\n"
+                    "}\nORDER BY ?title")
+
+
+def same_origin_requests(page, base: str) -> list[str]:
+    """Every URL the page asks for, from now on: the test asserts they are all ours."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def result_rows(page) -> list[list[str]]:
+    return page.locator("table.results tbody tr").evaluate_all(
+        "rows => rows.map(row => Array.from(row.cells, cell => cell.innerText))")
+
+
+def assert_no_sideways_scroll(page, width: int) -> None:
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than a {width}px screen"
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_query_page_runs_an_example_and_links_the_results(base, browser, device, tmp_path):
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requested = same_origin_requests(page, base)
+    page.goto(f"{base}sparql")
+    assert page.get_by_role("heading", level=1).inner_text() == "Query the catalogue with SPARQL"
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"sparql-{device}.png"), full_page=True)
+
+    page.get_by_role("link", name="Recent documents", exact=True).click()
+    editor = page.get_by_label("Query", exact=True)
+    assert page.url == f"{base}sparql", "picking an example must not leave the page"
+    assert "# Recent documents" in editor.input_value()
+    assert "PREFIX dcterms:" in editor.input_value()
+    assert page.evaluate("document.activeElement.id") == "query"
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run query").click()
+    table = page.locator("table.results")
+    assert table.is_visible()
+    assert table.locator("thead th").all_inner_texts() == ["record", "title", "year", "places"]
+    assert len(result_rows(page)) == 10
+    assert page.locator("#row-count").inner_text() == "10 rows."
+    link = table.get_by_role("link", name=f"record:{RECORD}", exact=True)
+    assert link.get_attribute("href") == f"/id/record/{RECORD}"
+    assert link.get_attribute("title") == f"{base}id/record/{RECORD}"
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"sparql-results-{device}.png"), full_page=True)
+
+    link.click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}doc/record/{RECORD}"
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    assert requested and all(url.startswith(base) for url in requested), \
+        [url for url in requested if not url.startswith(base)]
+    page.close()
+
+
+def test_ctrl_enter_runs_the_query_and_the_permalink_and_csv_give_the_same(base, browser):
+    page = browser.new_page()
+    requested = same_origin_requests(page, base)
+    page.goto(f"{base}sparql")
+    editor = page.locator("#query")
+    editor.fill(RECORDS_BY_TITLE)
+    with page.expect_navigation():
+        editor.press("Control+Enter")
+    rows = result_rows(page)
+    assert len(rows) == 10 and rows[0][0].startswith("record:")
+    assert page.locator("#query").input_value() == RECORDS_BY_TITLE
+
+    permalink = page.get_by_role("link", name="Permalink", exact=True)
+    with page.expect_navigation():
+        permalink.click()
+    assert result_rows(page) == rows
+    assert page.locator("#query").input_value() == RECORDS_BY_TITLE
+
+    csv_link = page.get_by_role("link", name="CSV", exact=True)
+    with page.expect_download() as started:
+        csv_link.click()
+    download = started.value
+    assert download.suggested_filename == "results.csv"
+    lines = download.path().read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "record,title" and len(lines) == 11
+    assert [line.split(",", 1)[0] for line in lines[1:]] == \
+        [f"{base}id/record/{row[0][len('record:'):]}" for row in rows]
+    response = page.request.get(csv_link.evaluate("link => link.href"))
+    assert response.headers["content-type"].startswith("text/csv")
+    assert requested and all(url.startswith(base) for url in requested), \
+        [url for url in requested if not url.startswith(base)]
+    page.close()
+
+
+def test_a_query_too_long_for_a_url_is_sent_by_post(base, browser):
+    page = browser.new_page()
+    page.goto(f"{base}sparql")
+    query = RECORDS_BY_TITLE + "\n" + "# a long comment to make the query long\n" * 150
+    page.locator("#query").fill(query)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run query").click()
+    assert page.url == f"{base}sparql"  # a POST: the query is not in the address
+    assert len(result_rows(page)) == 10
+    assert page.get_by_role("link", name="Permalink").count() == 0
+    assert page.get_by_role("button", name="CSV", exact=True).is_visible()
+    page.close()
+
+
+def test_tab_indents_in_the_editor_and_escape_lets_the_focus_move_on(base, browser):
+    page = browser.new_page()
+    page.goto(f"{base}sparql")
+    editor = page.locator("#query")
+    editor.fill("")
+    editor.press("Tab")
+    assert editor.input_value() == "  "
+    assert page.evaluate("document.activeElement.id") == "query"
+    editor.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "run"
+    page.close()
+
+
+def test_values_a_query_makes_up_are_shown_as_text_never_as_links_or_markup(base, browser):
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{base}sparql")
+    page.locator("#query").fill(
+        'SELECT ?x ?y WHERE {\n  BIND (IRI("javascript:alert(1)") AS ?x)\n'
+        '  BIND ("<script>alert(2)</script><b>bold</b>" AS ?y)\n}')
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run query").click()
+    cells = page.locator("table.results tbody td")
+    assert cells.nth(0).inner_text() == "javascript:alert(1)"
+    assert cells.nth(0).locator("a").count() == 0
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert cells.nth(1).inner_text() == "<script>alert(2)</script><b>bold</b>"
+    assert cells.nth(1).locator("script, b").count() == 0
+    assert dialogs == []
+    page.close()
+
+
+def test_the_home_page_and_every_header_link_to_the_query_page(base, browser):
+    page = browser.new_page()
+    page.goto(base)
+    assert page.get_by_role("link", name="SPARQL query page").get_attribute("href") == "/sparql"
+    page.goto(f"{base}doc/record/{RECORD}")
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Site").get_by_role("link", name="SPARQL query").click()
+    assert page.url == f"{base}sparql"
+    assert page.get_by_role("heading", level=1).inner_text() == "Query the catalogue with SPARQL"
+    page.close()

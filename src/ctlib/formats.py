@@ -42,8 +42,7 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle",
-           aliases=("application/x-turtle", "application/turtle"), names=("turtle",)),
+    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle", names=("turtle",)),
     Format("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD, "JSON-LD",
            aliases=("application/json",), names=("json-ld", "json")),
     Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/XML",

@@ -13,7 +13,9 @@ class Server(BaseApplication):
         self.options = {"bind": f"{host}:{port}", "workers": workers,
                         "accesslog": "-" if access_log else None,
                         "worker_class": "gthread", "threads": 4, "timeout": 60,
-                        "forwarded_allow_ips": "*"}
+                        "forwarded_allow_ips": "*",
+                        # SPARQL queries come in URLs: gunicorn's most, not its 4 KiB default
+                        "limit_request_line": 8190}
         super().__init__()
 
     def load_config(self) -> None:

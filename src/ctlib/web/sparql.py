@@ -132,8 +132,7 @@ def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, format
         raise Problem(failed.status, failed.message) from None
     except QueryStopped as stopped:
         raise Problem(503, f"{stopped}: queries may run for {timeout:g} s here. Narrow the "
-                           "query (a LIMIT, a more specific pattern) or download the dump "
-                           "and query it locally.") from None
+                           "query: a more specific pattern, a LIMIT.") from None
 
 
 def _chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...]) -> Format | None:
@@ -189,12 +188,12 @@ def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> d
     else:
         data = json.loads(body)
         if "boolean" in data:
-            return {"boolean": data["boolean"]}
+            return {"kind": answer.kind, "boolean": data["boolean"]}
         columns = data["head"]["vars"]
         rows = [[_json_cell(ctx, binding.get(name)) for name in columns]
                 for binding in data["results"]["bindings"]]
-    return {"columns": columns, "rows": rows, "truncated": rows_truncated,
-            "limit": HTML_ROWS}
+    return {"kind": answer.kind, "columns": columns, "rows": rows,
+            "truncated": rows_truncated, "limit": HTML_ROWS}
 
 
 def _cell(ctx, term) -> dict:
