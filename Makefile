@@ -21,9 +21,16 @@ serve: install
 test: install
 	$(BIN)/pytest -q
 
-bench: install
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/ingest.py 10000 100000
 	$(BIN)/python bench/deref.py --records 100000 --rounds 3
+	$(BIN)/python bench/sparql.py --records 100000 --runs 5 --json bench/out/sparql-100000.json
 
 clean:
 	rm -rf var bench/out

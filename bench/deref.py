@@ -4,7 +4,7 @@
     bench/deref.py [--records N] [--sample K] [--connections C] [--duration S] ...
 
 1. Generate a catalogue of N records (bench/generate.py, seed 0; reused from
-   bench/out/deref/N/ when present) and ingest it with the real CLI,
+   bench/out/catalogues/N-seed0/ when present) and ingest it with the real CLI,
    `.venv/bin/ctlib ingest -q`, into a temporary CTLIB_DATA_DIR with
    CTLIB_BASE_URI=http://127.0.0.1:PORT/ (the port ctlib will listen on, so the URIs
    in the store are the server's own). --data-dir reuses an earlier ingest (--keep).
@@ -44,12 +44,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import platform
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,17 +56,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from proctree import process_tree  # bench/ is the script directory
-
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out" / "deref"
-VENV = ROOT / ".venv" / "bin"
-CTLIB = VENV / "ctlib"
-PYTHON = VENV / "python"
+from servers import (CTLIB, OXIGRAPH, ROOT, catalogue_file, code_version, cpu_by_process,
+                     ctlib_env, fetch, find_pyspy, free_port, ingest, log, machine_busy,
+                     machine_description, oxigraph_version, start, stop, wait_ready)
 
 TARGET_RATIO = 1.0
 TARGET_P99_MS = 10.0
 TARGET_CONNECTIONS = 16
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -152,39 +144,6 @@ class Result:
 # ------------------------------------------------------------------------- helpers
 
 
-def log(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_by_process(root: int) -> dict[int, float]:
-    """utime + stime of ``root`` and of each of its live descendants, in seconds."""
-    found = {}
-    for pid in process_tree(root):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_bytes()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(b")") + 2:].split()
-        found[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return found
-
-
-def cpu_seconds(root: int) -> float:
-    return sum(cpu_by_process(root).values())
-
-
-def machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / CLK_TCK
-
-
 def own_cpu() -> float:
     """CPU seconds of this process and of its waited-for children (wrk)."""
     import resource
@@ -193,91 +152,12 @@ def own_cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def fetch(port: int, path: str, accept: str, timeout: float = 10) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Accept": accept})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def wait_ready(port: int, path: str, process: subprocess.Popen, log_path: Path,
-               timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on port {port} exited ({process.returncode}): "
-                               f"{log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            status, _ = fetch(port, path, "*/*", timeout=2)
-            if status < 500:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} not ready after {timeout:.0f} s")
-
-
-def start(command: list[str], env: dict, log_path: Path) -> subprocess.Popen:
-    handle = open(log_path, "wb")
-    try:
-        return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    finally:
-        handle.close()
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    """SIGTERM to the process group this script started, SIGKILL if it lingers."""
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-    except ProcessLookupError:
-        pass
-
-
 def ntriples_set(body: bytes) -> set[str]:
     import pyoxigraph as ox
     return {str(t) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
 
 
 # -------------------------------------------------------------------- preparation
-
-
-def catalogue_file(records: int, seed: int) -> Path:
-    path = OUT / f"{records}-seed{seed}" / "catalogue.txt"
-    if path.exists():
-        log(f"reusing {path.relative_to(ROOT)}")
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial.txt")
-    start_time = time.perf_counter()
-    subprocess.run([str(PYTHON), str(ROOT / "bench" / "generate.py"), str(records),
-                    "--seed", str(seed), "-o", str(partial)], check=True, timeout=900)
-    partial.rename(path)
-    log(f"generated {records:,} records in {time.perf_counter() - start_time:.1f} s: "
-        f"{path.relative_to(ROOT)}")
-    return path
-
-
-def ingest(path: Path, env: dict, timeout: float) -> float:
-    start_time = time.perf_counter()
-    process = subprocess.run([str(CTLIB), "ingest", "-q", str(path)], env=env,
-                             capture_output=True, text=True, timeout=timeout)
-    seconds = time.perf_counter() - start_time
-    summary = next((line for line in process.stderr.splitlines() if "records read" in line),
-                   process.stderr.strip()[-500:])
-    log(f"ingest: {seconds:.1f} s, exit {process.returncode}: {summary}")
-    if process.returncode not in (0, 1):
-        raise RuntimeError(f"ingest failed: {process.stderr[-2000:]}")
-    return seconds
 
 
 def record_uris(store_path: Path, base: str) -> list[str]:
@@ -527,9 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not CTLIB.exists():
         parser.error(f"{CTLIB} not found: run `make install` first")
-    oxigraph = VENV / "oxigraph"
+    oxigraph = OXIGRAPH
     if not oxigraph.exists():
-        parser.error(f"{oxigraph} not found: `{VENV / 'pip'} install oxigraph`")
+        parser.error(f"{oxigraph} not found: `{CTLIB.parent / 'pip'} install -e '.[bench]'`")
     if args.loadgen == "auto":
         args.loadgen = "wrk" if shutil.which("wrk") else "python"
     if args.loadgen == "wrk" and not shutil.which("wrk"):
@@ -546,17 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ctlib-deref-"))
     data_dir = args.data_dir or workdir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CTLIB_")}
-    env.update({"CTLIB_DATA_DIR": str(data_dir), "CTLIB_BASE_URI": base,
-                "CTLIB_VOCAB_DIR": str(ROOT / "vocab"), "CTLIB_SHAPES_DIR": str(ROOT / "shapes")})
+    env = ctlib_env(data_dir, base)
     config = load_config(environ=env)
     licence = config.licence
     dataset = base + ".well-known/void#dataset"
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True).stdout.strip() or "?"
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
-                           capture_output=True, text=True).stdout.strip()
-    code = f"commit {head}" + (" + uncommitted changes in src/" if dirty else "")
+    code = code_version()
 
     ctlib_server = oxigraph_server = None
     results: list[Result] = []
@@ -637,12 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    load_avg = os.getloadavg()
     print(f"code: {code}")
-    print(f"machine: {os.cpu_count()} CPUs ({platform.machine()}), "
-          f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB RAM, "
-          f"Python {platform.python_version()}, {platform.platform()}; load average at the end "
-          f"{load_avg[0]:.2f}")
+    print(f"machine: {machine_description()} (at the end)")
     print(f"catalogue: {args.records:,} records; warm sample {min(args.sample, len(uris)):,} "
           f"records (seed {args.seed}); ctlib serve --workers {args.workers} (gunicorn gthread); "
           f"Oxigraph server {oxigraph_version(oxigraph)} serve-read-only on a copy of the store")
@@ -664,19 +534,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def oxigraph_version(binary: Path) -> str:
-    try:
-        return subprocess.run([str(binary), "--version"], capture_output=True, text=True,
-                              timeout=10).stdout.strip().split()[-1]
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return "?"
-
-
 def start_profiler(master: int, seconds: float, workdir: Path,
                    gil: bool = False) -> subprocess.Popen | None:
     """py-spy on the first gunicorn worker (a child of the master), in the background."""
-    pyspy = shutil.which("py-spy") or (Path("/tmp/pyspy/bin/py-spy")
-                                       if Path("/tmp/pyspy/bin/py-spy").exists() else None)
+    pyspy = find_pyspy()
     workers = [p for p in process_tree(master) if p != master]
     if pyspy is None or not workers:
         log("py-spy or a worker not found: no profile")

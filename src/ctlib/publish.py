@@ -104,6 +104,10 @@ class GenerationWriter:
         self.store.clear_graph(meta)
         self.store.bulk_load(input=_tombstones(self.catalogue, registry).serialize(format="nt"),
                              format=RdfFormat.N_TRIPLES, to_graph=meta)
+        # Bulk loads in parts leave many overlapping files; unmerged, every lookup reads
+        # all of them and queries ran 3x slower. Merging costs ~2 s per 100k records
+        # once, and next to nothing when little changed.
+        self.store.optimize()
         self.store.flush()
         del self.store
         registry.write(self.generation.registry_path)
