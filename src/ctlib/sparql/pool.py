@@ -120,11 +120,10 @@ class QueryPool:
             self._release(process, True)
             raise QueryFailed(message[1], message[2])
         _, kind, name, first, end = message
-        answer = Answer(kind, name, first, end, self, process, deadline)
-        if end is not None:
-            answer._process = None
+        if end is not None:  # all of it came at once: the process is free again
             self._release(process, True)
-        return answer
+        return Answer(kind, name, first, end, self, None if end is not None else process,
+                      deadline)
 
     def _receive(self, process: _Process, deadline: float):
         remaining = deadline - time.monotonic()
