@@ -226,3 +226,60 @@ def test_the_home_page_and_every_header_link_to_the_query_page(base, browser):
     assert page.url == f"{base}sparql"
     assert page.get_by_role("heading", level=1).inner_text() == "Query the catalogue with SPARQL"
     page.close()
+
+
+# --- record collections (/doc/record/ and a concept's records) ---
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_all_records_page_through_with_the_form_and_the_pager(base, browser, device, tmp_path):
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requested = same_origin_requests(page, base)
+    page.goto(base)
+    with page.expect_navigation():
+        page.get_by_role("link", name="All records", exact=True).click()
+    assert page.url == f"{base}doc/record/"
+    assert page.get_by_role("heading", level=1).inner_text() == "All records"
+    items = page.locator("ol.records > li")
+    assert items.count() == 10
+
+    page.get_by_label("Per page").fill("4")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    position = page.locator("#position")
+    assert " ".join(position.inner_text().split()).startswith("Records 1–4 of 10")
+    assert items.count() == 4
+    pager = page.get_by_role("navigation", name="Pages of records")
+    assert pager.get_by_role("link").all_inner_texts() == ["Next", "Last"]
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"records-{device}.png"), full_page=True)
+
+    with page.expect_navigation():
+        pager.get_by_role("link", name="Next").click()
+    assert " ".join(position.inner_text().split()).startswith("Records 5–8 of 10")
+    assert pager.get_by_role("link").all_inner_texts() == ["First", "Previous", "Next", "Last"]
+    with page.expect_navigation():
+        pager.get_by_role("link", name="Last").click()
+    assert " ".join(position.inner_text().split()).startswith("Records 9–10 of 10")
+    assert pager.get_by_role("link").all_inner_texts() == ["First", "Previous"]
+    assert_no_sideways_scroll(page, width)
+
+    first_title = items.first.get_by_role("link").inner_text()
+    with page.expect_navigation():
+        items.first.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == first_title
+    assert requested and all(url.startswith(base) for url in requested), \
+        [url for url in requested if not url.startswith(base)]
+    page.close()
+
+
+def test_a_concept_page_leads_to_the_records_of_its_narrower_concepts(base, browser):
+    page = browser.new_page()
+    page.goto(f"{base}def/regions/sub-saharan-africa")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Records about it or a narrower concept").click()
+    assert page.url == f"{base}def/regions/sub-saharan-africa/records"
+    assert page.get_by_role("heading", level=1).inner_text() == \
+        "Records about Sub-Saharan Africa"
+    assert page.locator("ol.records > li").all_inner_texts()[0].startswith(TITLE)
+    page.close()

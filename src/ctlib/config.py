@@ -7,6 +7,7 @@ CLI pass overrides. The README's settings table is checked against this list.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -42,6 +43,24 @@ def _positive_int(value: str) -> int:
     return number
 
 
+SITEMAP_LIMIT = 50_000
+"""URLs in one sitemap file, at most (the sitemaps.org protocol)."""
+
+
+def _sitemap_size(value: str) -> int:
+    number = _positive_int(value)
+    if number > SITEMAP_LIMIT:
+        raise ValueError(f"a sitemap holds at most {SITEMAP_LIMIT} URLs, got {value!r}")
+    return number
+
+
+def _email(value: str) -> str:
+    # the pattern of OAI-PMH's emailType, which Identify must satisfy
+    if not re.fullmatch(r"\S+@(\S+\.)+\S+", value):
+        raise ValueError(f"must be an email address like admin@example.org, got {value!r}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_uri", "http://localhost:8080/",
             "Base of every minted URI; the public address of the service.", _base_uri),
@@ -58,6 +77,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/",
             "Licence of the published descriptions (a URI), stated in every one."),
     Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),
+    Setting("publisher", "Counter-Trafficking Resource Library",
+            "Name of the organisation that publishes the catalogue, as the VoID and DCAT "
+            "descriptions state it."),
     Setting("cache_entries", 20000, "Representations kept in memory per web worker.",
             _positive_int),
     Setting("sparql_timeout", 30.0,
@@ -74,6 +96,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_processes", 4,
             "Processes evaluating SPARQL queries per web worker: how many run at once.",
             _positive_int),
+    Setting("sitemap_size", SITEMAP_LIMIT,
+            "Most URLs in one sitemap file (the protocol's limit is 50,000); past it "
+            "/sitemap.xml becomes an index of several.", _sitemap_size),
+    Setting("admin_email", "admin@example.org",
+            "Address of the catalogue's administrator, given to OAI-PMH harvesters.",
+            _email),
+    Setting("oai_page_size", 100,
+            "Records in one OAI-PMH ListRecords response; ListIdentifiers gives five times "
+            "as many headers.", _positive_int),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,4 +1,5 @@
-"""Filling a new store generation: records, vocabularies, tombstones.
+"""Filling a new store generation: records, vocabularies, tombstones, and once the
+store is complete its dumps and dataset facts (dataset.py).
 
 A new generation starts as a copy of the published one (a checkpoint of hard
 links, so loaded graphs come along for free). Only what changed is written:
@@ -16,11 +17,12 @@ import pyoxigraph
 from pyoxigraph import NamedNode, RdfFormat
 from rdflib import Graph, Literal
 
+from . import dataset
 from .catalogue import Catalogue
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
-from .store import Generation
+from .store import EmbeddedStore, Generation
 
 DELETE_BATCH = 500
 LOAD_EVERY = 30_000
@@ -57,6 +59,7 @@ class GenerationWriter:
         self.loader = ThreadPoolExecutor(max_workers=1)
         self.loads: list[Future] = []
         self.dropped_any = False
+        self.added = 0
         self._start_file()
 
     def _start_file(self) -> None:
@@ -68,6 +71,7 @@ class GenerationWriter:
     def add(self, entry: Entry, nt: str) -> None:
         """A record's checked N-Triples, replacing what it had published before."""
         self.checked.write(_with_modified(self.catalogue, entry, nt))
+        self.added += 1
         known = self.before.entries.get(entry.id)
         if known is not None and known.published:
             self.replaced.append(entry.id)
@@ -109,8 +113,18 @@ class GenerationWriter:
         # once, and next to nothing when little changed.
         self.store.optimize()
         self.store.flush()
+        previous = EmbeddedStore(self.catalogue.config.data_dir).current()
+        dataset.publish(self.store, self.catalogue.uris, self.generation.path,
+                        previous.path if previous else None, self._changed(withdrawn),
+                        registry.info["ingested"])
         del self.store
         registry.write(self.generation.registry_path)
+
+    def _changed(self, withdrawn: list[str]) -> bool:
+        """Whether the store differs from the published one: records written or
+        withdrawn, or the vocabularies (in the checking context) changed."""
+        return bool(self.added or withdrawn) or \
+            self.before.info.get("context") != self.catalogue.context_hash
 
     def _drop(self, identifiers: list[str]) -> None:
         """Delete the triples whose subject is one of these records."""

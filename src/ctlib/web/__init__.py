@@ -10,9 +10,10 @@ from ..config import Config, load_config
 from ..rdf.uris import Uris
 from ..store import NoCatalogue
 from ..sparql.pool import QueryPool
-from . import errors, pages, resources, sparql
+from . import discovery, dumps, errors, oai, pages, record_collections, resources, sitemaps, sparql
 from .fastpath import CachedDescriptions
 from .published import Published
+from .record_index import ConceptMembers
 from .representations import RepresentationCache
 
 
@@ -24,6 +25,7 @@ class WebContext:
         self.uris = Uris(config.base_uri)
         self.published = Published(config.data_dir)
         self.cache = RepresentationCache(config.cache_entries)
+        self.concept_members = ConceptMembers(self.uris)
         self.dataset_uri = self.absolute(".well-known/void#dataset")
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
@@ -52,7 +54,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_error_handler(NoCatalogue, lambda error: errors.render_problem(
         errors.ServiceUnavailable(str(error))))
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(record_collections.blueprint)
+    app.register_blueprint(sitemaps.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(dumps.blueprint)
+    app.register_blueprint(discovery.blueprint)
+    app.register_blueprint(oai.blueprint)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
     return app

@@ -22,6 +22,10 @@ class HTTPProblem(Exception):
         self.headers = headers or {}
 
 
+class BadRequest(HTTPProblem):
+    status, title = 400, "Bad request"
+
+
 class NotFound(HTTPProblem):
     status, title = 404, "Not found"
 

@@ -21,6 +21,7 @@ class Snapshot:
     store_path: str
     published: str
     """When it was ingested (ISO 8601), from the generation's registry."""
+    registry_path: Path
 
 
 class Published:
@@ -47,7 +48,7 @@ class Published:
             info = Registry.read_info(generation.registry_path)
             path = str(generation.store_path)
             snapshot = Snapshot(generation.id, pyoxigraph.Store.read_only(path), path,
-                                info.get("ingested", ""))
+                                info.get("ingested", ""), generation.registry_path)
             self._seen = (target, snapshot)
             return snapshot
 

@@ -1,0 +1,88 @@
+"""The OAI-PMH pieces without a server: tokens, datestamps, arguments."""
+
+import base64
+
+import pytest
+
+from ctlib.oai import arguments, datestamps, tokens
+from ctlib.oai.errors import BAD_ARGUMENT, BAD_VERB, OAIError
+
+REQUEST = tokens.ListRequest("ListRecords", "oai_dc", "region:eastern-africa", "2024-01-01",
+                             None)
+
+
+@pytest.mark.parametrize("after", ["plain-id", "CT/2019 #7", "Zürich-100%", "\"quoted\""])
+def test_a_token_decodes_to_what_was_encoded(after):
+    token = tokens.Token(REQUEST, after)
+    text = tokens.encode(token)
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert tokens.decode(text) == token
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("text", [
+    "", "abc", "!!!!", "é",
+    _b64(b'{"verb":"ListRecords"}'),
+    _b64(b'["ListRecords","oai_dc",null,null,null]'),
+    _b64(b'["ListRecords","oai_dc",null,null,null,""]'),
+    _b64(b'["ListRecords","oai_dc",null,null,null,7]'),
+    _b64(b'["ListRecords", "oai_dc", null, null, null, "a"]'),
+    _b64(b'["ListRecords","oai_dc",null,null,null,"a"]') + "=",
+    _b64(b"[" * 5000 + b"]" * 5000),
+    _b64(b"\xff\xfe"),
+])
+def test_anything_not_written_as_a_token_is_refused(text):
+    with pytest.raises(ValueError):
+        tokens.decode(text)
+
+
+def test_a_day_reaches_from_its_first_to_its_last_second():
+    assert datestamps.parse_range("2024-02-29", "2024-03-01") == \
+        datestamps.Range("2024-02-29T00:00:00Z", "2024-03-01T23:59:59Z")
+    assert datestamps.parse_range(None, "2024-03-01T10:00:00Z") == \
+        datestamps.Range(None, "2024-03-01T10:00:00Z")
+    assert datestamps.parse_range("0999-01-01", None).start == "0999-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("from_, until", [
+    ("2023-02-29", None), ("2024-01-01T24:00:00Z", None), ("2024-01-01T10:00:00", None),
+    ("2024-01-01T10:00:00.5Z", None), ("20240101", None), (None, "2024-1-1"),
+    ("2024-01-02", "2024-01-01"), ("2024-01-01", "2024-01-02T00:00:00Z"),
+])
+def test_bad_dates_are_bad_arguments(from_, until):
+    with pytest.raises(OAIError) as raised:
+        datestamps.parse_range(from_, until)
+    assert raised.value.code == BAD_ARGUMENT
+
+
+@pytest.mark.parametrize("given, code", [
+    ([], BAD_VERB),
+    ([("verb", ["ListRecords", "ListRecords"])], BAD_VERB),
+    ([("verb", ["listrecords"])], BAD_VERB),
+    ([("verb", ["ListRecords"])], BAD_ARGUMENT),
+    ([("verb", ["Identify"]), ("metadataPrefix", ["oai_dc"])], BAD_ARGUMENT),
+    ([("verb", ["ListRecords"]), ("metadataPrefix", ["oai_dc", "rdf"])], BAD_ARGUMENT),
+    ([("verb", ["ListRecords"]), ("metadataPrefix", ["oai dc"])], BAD_ARGUMENT),
+    ([("verb", ["ListRecords"]), ("metadataPrefix", ["oai_dc\x01"])], BAD_ARGUMENT),
+    ([("verb", ["ListRecords"]), ("metadataPrefix", ["oai_dc"]), ("set", ["a::b"])],
+     BAD_ARGUMENT),
+    ([("verb", ["ListSets"]), ("resumptionToken", ["x"]), ("set", ["a"])], BAD_ARGUMENT),
+    ([("verb", ["GetRecord"]), ("metadataPrefix", ["oai_dc"]), ("identifier", ["no uri"])],
+     BAD_ARGUMENT),
+])
+def test_arguments_that_break_the_verb_table(given, code):
+    with pytest.raises(OAIError) as raised:
+        arguments.parse(given)
+    assert raised.value.code == code
+
+
+def test_arguments_the_verb_table_allows():
+    assert arguments.parse([("verb", ["ListIdentifiers"]), ("resumptionToken", ["x"])]) == \
+        arguments.Request("ListIdentifiers", {"resumptionToken": "x"})
+    assert arguments.parse([("verb", ["ListRecords"]), ("metadataPrefix", ["rdf"]),
+                            ("set", ["region:eastern-africa"]), ("from", ["2024-01-01"])]) \
+        .arguments == {"metadataPrefix": "rdf", "set": "region:eastern-africa",
+                       "from": "2024-01-01"}
