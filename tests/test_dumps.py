@@ -156,6 +156,19 @@ def test_unchanged_reingest_hard_links_the_previous_dumps(tmp_path):
     assert before.sha256 != after.sha256 and after.size > before.size
 
 
+def test_withdrawing_alone_rewrites_the_dumps_with_the_tombstones(tmp_path):
+    ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
+    kept = ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
+    withdrawn = ingest(tmp_path, LISTING)
+    name = dumps.DUMPS[1].name
+    assert not os.path.samefile(kept / "dump" / name, withdrawn / "dump" / name)
+    quads = gzip.decompress((withdrawn / "dump" / name).read_bytes()).decode()
+    tombstones = [line for line in quads.splitlines()
+                  if "owl#deprecated" in line and line.endswith("/graph/meta> .")]
+    records = (DATA / "unusual-ids.jsonl").read_text(encoding="utf-8").split("\n")
+    assert len(tombstones) == len([line for line in records if line.strip()])
+
+
 def test_writing_keeps_every_quad_and_the_same_store_gives_the_same_bytes(tmp_path):
     store = ox.Store()
     s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
