@@ -12,7 +12,10 @@ class Server(BaseApplication):
         self.config_ = config
         self.options = {"bind": f"{host}:{port}", "workers": workers,
                         "accesslog": "-" if access_log else None,
-                        "worker_class": "gthread", "threads": 4, "timeout": 60,
+                        "worker_class": "gthread",
+                        # a thread waits out each SPARQL query (up to the timeout): enough
+                        # of them that long queries never hold up page requests
+                        "threads": 4 + 2 * config.sparql_processes, "timeout": 60,
                         "forwarded_allow_ips": "*",
                         # SPARQL queries come in URLs: gunicorn's most, not its 4 KiB default
                         "limit_request_line": 8190}
