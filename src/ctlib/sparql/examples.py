@@ -38,8 +38,10 @@ def _read(path: Path) -> Example:
     return Example(path.stem.split("-", 1)[-1], title, " ".join(comments[1:]).strip(), text)
 
 
+@lru_cache(maxsize=8)
 def prefixes(base: str) -> dict[str, str]:
-    """The vocabularies' prefixes and the catalogue's own under ``base``."""
+    """The vocabularies' prefixes and the catalogue's own under ``base`` (built once per
+    base: every query is sent with them; callers must not change the dict)."""
     return {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#",
             "record": f"{base}id/record/", "agent": f"{base}id/agent/",
             "scheme": f"{base}def/", "regions": f"{base}def/regions/",

@@ -25,6 +25,7 @@ from ..rdf.void import DescribedDataset, Site, target_name, void_graph
 from .errors import NotAcceptable, NotFound, ServiceUnavailable
 from .negotiation import negotiate
 from .representations import etag, serialize
+from .resources import format_links, link_header
 from .responses import Rendered, rendered, respond
 
 blueprint = Blueprint("discovery", __name__)
@@ -62,7 +63,7 @@ def _format(path: str, extension: str | None) -> Format:
     if fmt is None:
         raise NotAcceptable(f"/{path} is available as: " + ", ".join(
             f.media_type for f in DESCRIPTION_FORMATS),
-            headers={"Vary": "Accept", "Link": _links(path)})
+            headers={"Vary": "Accept", "Link": link_header(path)})
     return fmt
 
 
@@ -71,7 +72,7 @@ def _render(snapshot, path: str, fmt: Format) -> Rendered:
     if fmt.rdf_format is None:
         body = render_template(
             "dataset.html", described=described, heading=HEADINGS[path], path=path,
-            formats=_format_links(path),
+            formats=format_links(path),
             categories=_categories(described),
             targets={s.target_space: target_name(s.target_space)
                      for s in described.facts.linksets}).encode("utf-8")
@@ -81,7 +82,7 @@ def _render(snapshot, path: str, fmt: Format) -> Rendered:
                                      described.facts.modified), fmt,
                          _ctx().absolute("context.jsonld"))
     return rendered(200, body, fmt.content_type, etag(body, fmt), described.facts.modified_at,
-                    _links(path))
+                    link_header(path))
 
 
 def _described(snapshot) -> DescribedDataset:
@@ -125,18 +126,6 @@ def _categories(described: DescribedDataset) -> list[tuple[str, str, int]]:
     return sorted((described.labels.get(concept, concept),
                    "/" + concept[len(base):] if concept.startswith(base) else concept, records)
                   for concept, records in described.facts.subsets.items())
-
-
-def _links(path: str) -> str:
-    ctx = _ctx()
-    links = [f'<{ctx.absolute(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
-             for f in DESCRIPTION_FORMATS]
-    links.append(f'<{ctx.absolute(path)}>; rel="canonical"')
-    return ", ".join(links)
-
-
-def _format_links(path: str) -> list[tuple[str, str, str]]:
-    return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in DESCRIPTION_FORMATS]
 
 
 def _ctx():

@@ -66,7 +66,7 @@ def _serve(target: Target) -> Response:
     if fmt is None:
         available = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
         raise NotAcceptable(f"{target.path} is available as: {available}",
-                            headers={"Vary": "Accept", "Link": _links(target.path)})
+                            headers={"Vary": "Accept", "Link": link_header(target.path)})
     snapshot = _ctx().published.snapshot()
     page_number = _page_number() if fmt.rdf_format is None else 1
     key = (snapshot.generation, target.subject, fmt.name, page_number)
@@ -105,7 +105,7 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int) -> Rendered
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
     return rendered(status, body, fmt.content_type, etag(body, fmt), _datetime(modified),
-                    _links(target.path))
+                    link_header(target.path))
 
 
 def _html(store, description: Description, page_number: int) -> bytes:
@@ -126,7 +126,8 @@ def _html(store, description: Description, page_number: int) -> bytes:
         base=ctx.uris.base).encode("utf-8")
 
 
-def _links(path: str) -> str:
+def link_header(path: str) -> str:
+    """The Link header of a negotiated description: each format's URL, and the canonical one."""
     ctx = _ctx()
     links = [f'<{ctx.absolute(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
              for f in DESCRIPTION_FORMATS]
@@ -141,11 +142,14 @@ def _page_url(subject: str) -> str:
 
 
 def _format_links(subject: str) -> list[tuple[str, str, str]]:
-    """(label, href, media type) of every format, for the page's own links."""
     ctx = _ctx()
     path = subject[len(ctx.uris.base):] if subject.startswith(ctx.uris.base) else subject
-    if path.startswith("id/"):
-        path = "doc/" + path[3:]
+    return format_links("doc/" + path[3:] if path.startswith("id/") else path)
+
+
+def format_links(path: str) -> list[tuple[str, str, str]]:
+    """(label, href, media type) of every format of the description at ``path``, for the
+    page's own links."""
     return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in DESCRIPTION_FORMATS]
 
 
