@@ -2,6 +2,7 @@
 
 import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -139,6 +140,30 @@ def ingest(tmp: Path, *sources: Path) -> Path:
     subprocess.run([*CTLIB, "ingest", "-q", *map(str, sources)], cwd=tmp, env=cli_env(tmp),
                    check=True, capture_output=True, timeout=120)
     return (tmp / "var" / "current").resolve()
+
+
+def test_first_ingest_dumps_the_store_without_reading_it_back(tmp_path):
+    """The records graph of a first ingest is dumped from the files it was loaded from:
+    the same quads as the store, each once, though records share authors."""
+    shared = tmp_path / "shared-author.jsonl"
+    shared.write_text("".join(json.dumps({
+        "id": f"shared-{n}", "title": f"Report {n}", "summary": "One author, two reports.",
+        "country": ["Moldova"], "region": ["Eastern Europe"], "year": "2020",
+        "authors": ["Ana Popescu"], "category": ["Referral Mechanisms"]}) + "\n"
+        for n in (1, 2)))
+    generation = ingest(tmp_path, LISTING, shared)
+    text = gzip.decompress((generation / "dump" / "catalogue.nq.gz").read_bytes())
+    dumped, exported = Dataset(), Dataset()
+    dumped.parse(data=text, format="nquads")
+    exported.parse(data=subprocess.run([*CTLIB, "export", "--format", "nq"], cwd=tmp_path,
+                                       env=cli_env(tmp_path), check=True, capture_output=True,
+                                       timeout=120).stdout, format="nquads")
+    quads = set(exported.quads((None, None, None, None)))
+    assert set(dumped.quads((None, None, None, None))) == quads
+    assert text.count(b"\n") == len(quads)
+    creators = [o for _, p, o, _ in quads if str(p) == "http://purl.org/dc/terms/creator"]
+    assert len(creators) > len(set(creators))  # some author wrote several records
+    assert not list(generation.glob("checked-*.nt"))
 
 
 def test_unchanged_reingest_hard_links_the_previous_dumps(tmp_path):

@@ -72,13 +72,14 @@ class DatasetFacts:
 
 
 def publish(store: ox.Store, uris: Uris, generation_path: Path, previous_path: Path | None,
-            changed: bool, modified: str) -> None:
+            changed: bool, modified: str, written: dumps.GraphText | None = None) -> None:
     """The dumps and facts of a new generation: those of the previous one, hard-linked,
-    when nothing in the store changed; written anew otherwise."""
+    when nothing in the store changed; written anew otherwise (``written``: a graph
+    whose text is on disk already, see dumps.write_dumps)."""
     if not changed and previous_path is not None and _link_previous(previous_path,
                                                                    generation_path):
         return
-    triples = dumps.write_dumps(store, generation_path)
+    triples = dumps.write_dumps(store, generation_path, written)
     count(store, uris, triples, modified).write(generation_path)
 
 

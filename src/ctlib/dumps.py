@@ -74,7 +74,18 @@ def directory(generation_path: Path) -> Path:
     return Path(generation_path) / DIRECTORY
 
 
-def write_dumps(store: ox.Store, generation_path: Path) -> int:
+@dataclass(frozen=True)
+class GraphText:
+    """A graph of the store as N-Triples files already on disk (one triple per line,
+    none twice): copied into the dumps instead of read back out of the store, which
+    costs ~8 µs per triple."""
+
+    graph: ox.NamedNode
+    files: list[Path]
+
+
+def write_dumps(store: ox.Store, generation_path: Path, written: GraphText | None = None
+                ) -> int:
     """Both dumps of ``store`` into the generation; returns the number of triples."""
     target = directory(generation_path)
     target.mkdir(exist_ok=True)
@@ -84,7 +95,11 @@ def write_dumps(store: ox.Store, generation_path: Path) -> int:
     try:
         for graph in _graphs(store):
             splitter.graph = graph
-            store.dump(splitter, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            if written is not None and graph == written.graph:
+                for path in written.files:
+                    splitter.copy(path)
+            else:
+                store.dump(splitter, ox.RdfFormat.N_TRIPLES, from_graph=graph)
             splitter.flush()
     finally:
         for compressor in (triples_file, quads_file):
@@ -123,11 +138,12 @@ def _graphs(store: ox.Store) -> list:
 
 
 class _Splitter:
-    """The file object Oxigraph writes one graph's N-Triples to: complete lines go to
-    the N-Triples file as they are and to the N-Quads file with the graph named.
+    """The file object one graph's N-Triples are written to: complete lines go to the
+    N-Triples file as they are and to the N-Quads file with the graph named.
 
-    Every line of Oxigraph's N-Triples ends in " .\\n" and no other byte is a newline
-    (literals escape theirs), so naming the graph is one bytes.replace per block."""
+    Every line of Oxigraph's N-Triples (and of ntriples.lines) ends in " .\\n" and no
+    other byte is a newline (literals escape theirs), so naming the graph is one
+    bytes.replace per block."""
 
     def __init__(self, triples: _Compressor, quads: _Compressor):
         self.triples = triples
@@ -143,6 +159,11 @@ class _Splitter:
             self._send(bytes(self.pending[:cut]))
             del self.pending[:cut]
         return len(data)
+
+    def copy(self, path: Path) -> None:
+        with open(path, "rb") as source:
+            while block := source.read(BLOCK):
+                self.write(block)
 
     def flush(self) -> None:
         if self.pending:

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal
 
 from . import dataset
 from .catalogue import Catalogue
+from .dumps import GraphText
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
@@ -48,29 +49,38 @@ class GenerationWriter:
     the rest is loaded at the end. Loading every batch of a thousand cost Oxigraph more
     in compaction (100k records: 75.9 s); loading all at the end left a core idle
     (61–64 s); loading in the main thread starved the workers (68 s).
+
+    A triple about anything but the record itself (its authors) goes into the files
+    once per ingest, so the files hold no triple twice. When the generation started
+    empty, they are then exactly the records graph, and its dump is written from them:
+    reading 1.3M quads back out of Oxigraph took 12.6 s of a 66 s first 100k ingest.
     """
 
     def __init__(self, catalogue: Catalogue, generation: Generation, before: Registry):
         self.catalogue = catalogue
         self.generation = generation
         self.before = before
+        self.previous = EmbeddedStore(catalogue.config.data_dir).current()
         self.store = pyoxigraph.Store(str(generation.store_path))
         self.records = NamedNode(graph_names(catalogue)["records"])
         self.loader = ThreadPoolExecutor(max_workers=1)
         self.loads: list[Future] = []
+        self.checked_files: list[Path] = []
+        self.shared_lines: set[str] = set()
         self.dropped_any = False
         self.added = 0
         self._start_file()
 
     def _start_file(self) -> None:
         self.checked_path = self.generation.path / f"checked-{len(self.loads)}.nt"
+        self.checked_files.append(self.checked_path)
         self.checked = open(self.checked_path, "w", encoding="utf-8")
         self.waiting = 0
         self.replaced: list[str] = []
 
     def add(self, entry: Entry, nt: str) -> None:
         """A record's checked N-Triples, replacing what it had published before."""
-        self.checked.write(_with_modified(self.catalogue, entry, nt))
+        self.checked.write(self._once(entry, _with_modified(self.catalogue, entry, nt)))
         self.added += 1
         known = self.before.entries.get(entry.id)
         if known is not None and known.published:
@@ -80,6 +90,18 @@ class GenerationWriter:
             self._hand_over()
             self._start_file()
 
+    def _once(self, entry: Entry, nt: str) -> str:
+        """The record's lines, less those about others (authors) written before."""
+        own = f"{ntriples.term(self.catalogue.uris.record(entry.id))} "
+        kept = []
+        for line in nt.split("\n")[:-1]:  # not splitlines: literals may hold U+2028
+            if not line.startswith(own):
+                if line in self.shared_lines:
+                    continue
+                self.shared_lines.add(line)
+            kept.append(line + "\n")
+        return "".join(kept)
+
     def _hand_over(self) -> None:
         self.checked.close()
         self.loads.append(self.loader.submit(self._load, self.checked_path, self.replaced))
@@ -87,7 +109,6 @@ class GenerationWriter:
     def _load(self, path: Path, replaced: list[str]) -> None:
         self._drop(replaced)
         self.store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=self.records)
-        path.unlink()
 
     def close(self) -> None:
         """Stop loading, whatever happened: the generation directory may be removed
@@ -113,11 +134,13 @@ class GenerationWriter:
         # once, and next to nothing when little changed.
         self.store.optimize()
         self.store.flush()
-        previous = EmbeddedStore(self.catalogue.config.data_dir).current()
+        records_text = None if self.previous else GraphText(self.records, self.checked_files)
         dataset.publish(self.store, self.catalogue.uris, self.generation.path,
-                        previous.path if previous else None, self._changed(withdrawn),
-                        registry.info["ingested"])
+                        self.previous.path if self.previous else None,
+                        self._changed(withdrawn), registry.info["ingested"], records_text)
         del self.store
+        for path in self.checked_files:
+            path.unlink()
         registry.write(self.generation.registry_path)
 
     def _changed(self, withdrawn: list[str]) -> bool:
