@@ -106,6 +106,16 @@ def test_byte_order_mark_and_crlf_line_ends(tmp_path):
     assert item.first("title") == "Title" and item.all("year") == ["2019"]
 
 
+def test_only_cr_and_lf_end_lines(tmp_path):
+    """Form feeds and Unicode line separators inside a summary stay in it: line numbers
+    are those of any text editor, whichever way the text is split."""
+    path = write(tmp_path, "Title\rOne\u2028line\x0cstill\n\nSummary\x85too.\nYear\n2019\n")
+    (item,) = records_of(path)
+    assert item.first("title") == "Title"
+    assert item.first("summary") == "One\u2028line\x0cstill\n\nSummary\x85too."
+    assert item.line_of("year", 0) == 6
+
+
 def test_read_sources_reports_missing_and_unknown_files(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     items = list(read_sources([tmp_path / "nowhere.txt", tmp_path / "notes.pdf"]))

@@ -1,5 +1,6 @@
 """The concept schemes in vocab/: complete, coherent, and in step with their sources."""
 
+import re
 import subprocess
 import sys
 
@@ -8,6 +9,8 @@ import pytest
 from rdflib import Literal, URIRef
 
 from ctlib.rdf.namespaces import SKOS
+from ctlib.rdf.uris import fold
+from ctlib.rdf.vocab import normalize_label
 
 from .conftest import BASE, ROOT
 
@@ -78,3 +81,10 @@ def test_categories_cover_the_listing_and_referral_mechanisms(shared_catalogue):
     for label in ("Referral Mechanisms", "Victim Identification", "Capacity Building",
                   "Assisted Voluntary Return and Reintegration", "Modern Slavery", "Health"):
         assert shared_catalogue.vocab_index.has_label(label, "categories"), label
+
+
+@pytest.mark.parametrize("text", ["Horn Of Africa", "South-Eastern  Europe", "Côte d’Ivoire",
+                                  "snake_case & [brackets]", "\tTabs\x7fand\x00controls",
+                                  "".join(map(chr, range(128)))])
+def test_label_keys_are_the_same_whichever_way_they_are_computed(text):
+    assert normalize_label(text) == re.sub(r"[\W_]+", "", fold(text))

@@ -74,8 +74,15 @@ def _decode(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
     return list(map(tuple.__new__, itertools.repeat(Line), numbered)), {}  # C-speed Line()
 
 
+OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Where str.splitlines breaks a line and bytes.splitlines does not."""
+
+
 def _split(text: str) -> list[str]:
-    """Lines as ``bytes.splitlines`` sees them (str.splitlines also breaks at U+2028...)."""
+    """Lines as ``bytes.splitlines`` sees them: str.splitlines (3x faster than the
+    regular expression) unless the text holds one of the OTHER_LINE_BREAKS."""
+    if OTHER_LINE_BREAKS.search(text) is None:
+        return text.splitlines()
     lines = re.split(r"\r\n|\r|\n", text)
     return lines[:-1] if lines[-1] == "" else lines
 
