@@ -71,6 +71,30 @@ def test_keyboard_focus_is_visible(base, browser):
     page.close()
 
 
+@pytest.mark.parametrize("device", WIDTHS)
+def test_cite_this_box_copies_the_bibtex(base, browser, device, tmp_path):
+    width, height = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    requested = same_origin_requests(page, base)
+    page.goto(f"{base}doc/record/{RECORD}")
+    box = page.locator("section.cite")
+    assert box.get_by_role("heading", name="Cite this").is_visible()
+    assert TITLE in box.locator(".reference").inner_text()
+    for label in ("BibTeX", "RIS", "CSL-JSON"):
+        assert box.get_by_role("link", name=label, exact=True).is_visible(), label
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"cite-{device}.png"), full_page=True)
+    box.get_by_role("button", name="Copy BibTeX").click()
+    page.get_by_role("status").filter(has_text="Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    bib = page.request.get(f"{base}doc/record/{RECORD}.bib").text()
+    assert copied.startswith(f"@techreport{{{RECORD},") and copied == bib
+    assert all(url.startswith(base) for url in requested), requested
+    context.close()
+
+
 # --- the SPARQL query page ---
 
 RECORDS_BY_TITLE = ("SELECT ?record ?title WHERE {\n"
@@ -282,4 +306,57 @@ def test_a_concept_page_leads_to_the_records_of_its_narrower_concepts(base, brow
     assert page.get_by_role("heading", level=1).inner_text() == \
         "Records about Sub-Saharan Africa"
     assert page.locator("ol.records > li").all_inner_texts()[0].startswith(TITLE)
+    page.close()
+
+
+# --- the home page ---
+
+@pytest.fixture(scope="module")
+def home_base(tmp_path_factory):
+    """The listing names no category: a partner's delivery adds records that do."""
+    with running_server(tmp_path_factory.mktemp("home"),
+                        [ROOT / "data" / "library-listing.txt",
+                         ROOT / "tests" / "data" / "partner.jsonl"]) as url:
+        yield url
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_home_page_charts_fit_the_screen_and_a_bar_opens_its_concept(home_base, browser,
+                                                                     device, tmp_path):
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requested = same_origin_requests(page, home_base)
+    page.goto(home_base)
+    for name in ("Records per year", "Records per region", "Records per category"):
+        chart = page.get_by_role("img", name=name)
+        chart.scroll_into_view_if_needed()
+        assert chart.is_visible(), name
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+        assert box["width"] >= min(width - 40, 400), f"{name} is only {box['width']}px wide"
+    label = page.locator("svg.chart-bars text").first.bounding_box()
+    assert label["height"] >= 10, "chart labels too small to read"
+    search = page.get_by_role("main").get_by_role("search")
+    assert search.get_by_label("Search the library").is_visible()
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"home-{device}.png"), full_page=True)
+
+    bar = page.get_by_role("img", name="Records per category").get_by_role(
+        "link", name="Victim Identification: 1 record")
+    with page.expect_navigation():
+        bar.click()
+    assert page.url == f"{home_base}def/categories/victim-identification"
+    assert page.get_by_role("heading", level=1).inner_text() == "Victim Identification"
+    assert requested and all(url.startswith(home_base) for url in requested), requested
+    page.close()
+
+
+def test_the_home_page_search_box_asks_the_search_page(home_base, browser):
+    page = browser.new_page()
+    page.goto(home_base)
+    search = page.get_by_role("main").get_by_role("search")
+    search.get_by_label("Search the library").fill("border officials")
+    with page.expect_navigation():
+        search.get_by_role("button", name="Search").click()
+    assert page.url == f"{home_base}search?q=border+officials"
     page.close()

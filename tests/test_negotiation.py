@@ -1,9 +1,10 @@
-"""Which format wins for which Accept header: the table every negotiated URI uses."""
+"""Which format (Accept) and which label language (Accept-Language) wins: the tables
+every negotiated URI uses."""
 
 import pytest
 
 from ctlib.formats import DESCRIPTION_FORMATS
-from ctlib.web.negotiation import negotiate
+from ctlib.web.negotiation import negotiate, negotiate_language
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
@@ -37,3 +38,38 @@ CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 def test_accept_table(accept, winner):
     found = negotiate(accept, DESCRIPTION_FORMATS)
     assert (found.name if found else None) == winner
+
+
+LABELLED = frozenset({"en", "fr", "es"})
+
+
+@pytest.mark.parametrize("accept_language, winner", [
+    (None, "en"),
+    ("", "en"),
+    ("fr", "fr"),
+    ("es", "es"),
+    ("FR", "fr"),
+    ("de", "en"),
+    ("fr-CH", "fr"),
+    ("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5", "fr"),
+    ("de-DE, es;q=0.5", "es"),
+    ("en;q=0.5, fr;q=0.8", "fr"),
+    ("es;q=0.5, fr;q=0.5", "es"),
+    ("de;q=0.9, *;q=0.8", "en"),
+    ("*", "en"),
+    ("*;q=0.5, fr;q=0.1", "en"),
+    ("en;q=0, *", "es"),
+    ("fr;q=0", "en"),
+    ("fr;q=0, fr-CH", "en"),
+    ("zh-Hant-CN-x-private", "en"),
+    ("de, en;q=0", "en"),
+    ("not a header;;q=x", "en"),
+])
+def test_accept_language_table(accept_language, winner):
+    assert negotiate_language(accept_language, LABELLED, "en") == winner
+
+
+def test_language_lookup_shortens_the_range_past_single_letter_subtags():
+    assert negotiate_language("zh-Hant-CN-x-private", {"zh-hant-cn", "en"}, "en") == "zh-hant-cn"
+    assert negotiate_language("zh-Hant-x", {"zh-hant", "zh"}, "en") == "zh-hant"
+    assert negotiate_language("zh", {"zh-hant"}, "en") == "en"  # lookup never lengthens

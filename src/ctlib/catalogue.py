@@ -20,6 +20,7 @@ from .config import Config
 from .rdf.uris import Uris
 from .rdf.vocab import VocabIndex
 from .records.model import Problem, SourceLocation
+from .search.concepts import Concept, read_concepts
 from .validation import VOCABULARY_SHAPES, admit_years, validate
 
 
@@ -68,6 +69,11 @@ class Catalogue:
     @cached_property
     def vocab_index(self) -> VocabIndex:
         return VocabIndex(self.vocab, self.uris)
+
+    @cached_property
+    def concepts(self) -> dict[str, Concept]:
+        """Every concept with its scheme, labels and hierarchy, for the search index."""
+        return read_concepts(self.vocab)
 
     @cached_property
     def context_hash(self) -> str:

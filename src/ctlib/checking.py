@@ -17,6 +17,7 @@ from .rdf.namespaces import DCTERMS, FOAF
 from .rdf.uris import Uris
 from .rdf.vocab import VocabIndex, scheme_membership
 from .records.model import Problem, Record, Severity
+from .search.index import Searchable, searchable
 from .validation import Result, validate
 
 FIELD_OF_PREDICATE = {row.predicate: row.field for row in MAPPING}
@@ -32,6 +33,7 @@ class Outcome:
     title: str | None
     nt: str | None
     problems: list[Problem]
+    searchable: Searchable | None = None
 
     @property
     def rejected(self) -> bool:
@@ -67,8 +69,10 @@ class Checker:
         problems = [replace(p, record_id=item.id) for p in found_first] + \
             [p for p in problems if p.field not in echoes]
         rejected = item.id is None or any(p.severity is Severity.VIOLATION for p in problems)
-        nt = None if rejected else ntriples.lines(set(item.triples))
-        return Outcome(item.id, record.first("title"), nt, problems)
+        if rejected:
+            return Outcome(item.id, record.first("title"), None, problems)
+        return Outcome(item.id, record.first("title"), ntriples.lines(set(item.triples)),
+                       problems, searchable(item.uri, item.triples))
 
     def _attribute(self, records, mapped, results: list[Result]) -> list[list[Problem]]:
         """Each SHACL result as a Problem of the record(s) it concerns."""

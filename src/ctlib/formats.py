@@ -63,6 +63,19 @@ DESCRIPTION_FORMATS = tuple(f for f in FORMATS if not f.dataset)
 BY_EXTENSION = {f.extension: f for f in FORMATS} | {"owl": BY_NAME["rdf"], "xml": BY_NAME["rdf"],
                                                      "json": BY_NAME["jsonld"]}
 
+CITATION_FORMATS: tuple[Format, ...] = (
+    Format("bibtex", "application/x-bibtex", "bib", None, "BibTeX"),
+    Format("ris", "application/x-research-info-systems", "ris", None, "RIS"),
+    Format("csljson", "application/vnd.citationstyles.csl+json", "csljson", None, "CSL-JSON"),
+)
+"""A record cited for reference managers (web/citations.py writes them). Kept out of
+FORMATS and BY_EXTENSION: they are no RDF, and only records have them; ``.csljson``
+because ``.json`` already asks for JSON-LD."""
+RECORD_FORMATS = DESCRIPTION_FORMATS + CITATION_FORMATS
+"""What a record's description is served in: after the RDF and HTML, so ``*/*`` still
+gets Turtle."""
+CITATION_BY_EXTENSION = {f.extension: f for f in CITATION_FORMATS}
+
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "srj", None, "SPARQL JSON",
            aliases=("application/json",)),
@@ -93,3 +106,10 @@ def for_path(path: Path) -> Format:
         known = ", ".join(sorted(BY_EXTENSION))
         raise ValueError(f"{path}: cannot tell the RDF format from {extension or 'no extension'!r}; "
                          f"known extensions: {known}") from None
+
+SEARCH_JSON = Format("json", "application/json", "json", None, "JSON")
+"""Search results as plain JSON (docs/search.md), not JSON-LD: what a script expects."""
+SEARCH_FORMATS: tuple[Format, ...] = (
+    SEARCH_JSON, *(f for f in DESCRIPTION_FORMATS if f.rdf_format is not None), BY_NAME["html"])
+"""What /search answers in: JSON for ``*/*`` and ``application/json``, the matching
+records as a Hydra collection in every RDF format, HTML for browsers."""

@@ -99,6 +99,8 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     _check_vocabulary(catalogue, registry)
     if generation is None:
         return _report(paths, catalogue, registry, report, now, progress, None)[0]
+    if previous is not None and not previous.search_path.exists():
+        registry = _checked_by_nothing(registry)
     writer = GenerationWriter(catalogue, generation, registry)
     try:
         report, next_registry = _report(paths, catalogue, registry, report, now, progress,
@@ -114,6 +116,13 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
         writer.close()
     report.generation = generation.id
     return report
+
+
+def _checked_by_nothing(registry: Registry) -> Registry:
+    """The registry with every record due for checking again: a generation published
+    before the search index existed gets one built from every record."""
+    return Registry({i: replace(e, context=None) for i, e in registry.entries.items()},
+                    registry.info)
 
 
 def _report(paths, catalogue, registry, report, now, progress, writer):
@@ -180,7 +189,7 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
         if entry is not None:
             entries[entry.id] = entry
         if writer is not None and not outcome.rejected:
-            writer.add(entry, outcome.nt)
+            writer.add(entry, outcome.nt, outcome.searchable)
     return entries
 
 

@@ -23,6 +23,7 @@ from .dumps import GraphText
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
+from .search.index import IndexWriter, Searchable
 from .store import EmbeddedStore, Generation
 
 DELETE_BATCH = 500
@@ -67,6 +68,7 @@ class GenerationWriter:
         self.loads: list[Future] = []
         self.checked_files: list[Path] = []
         self.shared_lines: set[str] = set()
+        self.search = IndexWriter(generation.search_path, catalogue.concepts)
         self.dropped_any = False
         self.added = 0
         self._start_file()
@@ -78,9 +80,11 @@ class GenerationWriter:
         self.waiting = 0
         self.replaced: list[str] = []
 
-    def add(self, entry: Entry, nt: str) -> None:
-        """A record's checked N-Triples, replacing what it had published before."""
+    def add(self, entry: Entry, nt: str, searchable: Searchable) -> None:
+        """A record's checked N-Triples and search entry, replacing what it had
+        published before."""
         self.checked.write(self._once(entry, _with_modified(self.catalogue, entry, nt)))
+        self.search.add(entry.id, entry.first_published, searchable)
         self.added += 1
         known = self.before.entries.get(entry.id)
         if known is not None and known.published:
@@ -115,6 +119,7 @@ class GenerationWriter:
         next, and Oxigraph must not be writing into it then."""
         self.loader.shutdown(wait=True, cancel_futures=True)
         self.checked.close()
+        self.search.connection.close()
 
     def finish(self, registry: Registry, withdrawn: list[str]) -> None:
         self._hand_over()
@@ -122,6 +127,8 @@ class GenerationWriter:
         for load in self.loads:
             load.result()  # re-raises a failed load here, before anything is published
         self._drop(withdrawn)
+        self.search.remove(withdrawn)
+        self.search.close()
         if self.dropped_any:
             _drop_orphan_agents(self.store, self.records)
         _replace_vocabularies(self.catalogue, self.store)

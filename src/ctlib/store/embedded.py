@@ -48,6 +48,11 @@ class Generation:
     def registry_path(self) -> Path:
         return self.path / "registry.sqlite"
 
+    @property
+    def search_path(self) -> Path:
+        """The search index (ctlib.search), updated and switched with the store."""
+        return self.path / "search.sqlite"
+
 
 class EmbeddedStore:
     def __init__(self, data_dir: Path):
@@ -95,6 +100,8 @@ class EmbeddedStore:
             if copy_current and previous is not None:
                 pyoxigraph.Store.read_only(str(previous.store_path)).backup(
                     str(generation.store_path))
+                if previous.search_path.exists():
+                    shutil.copyfile(previous.search_path, generation.search_path)
             yield generation
         except BaseException:
             shutil.rmtree(generation.path, ignore_errors=True)

@@ -10,7 +10,8 @@ from ..config import Config, load_config
 from ..rdf.uris import Uris
 from ..store import NoCatalogue
 from ..sparql.pool import QueryPool
-from . import discovery, dumps, errors, oai, pages, record_collections, resources, sitemaps, sparql
+from . import (browsing, discovery, dumps, errors, oai, pages, record_collections, resources,
+               search, sitemaps, sparql)
 from .fastpath import CachedDescriptions
 from .published import Published
 from .record_index import ConceptMembers
@@ -26,6 +27,7 @@ class WebContext:
         self.published = Published(config.data_dir)
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
+        self.search_indexes = search.SearchIndexes()
         self.dataset_uri = self.absolute(".well-known/void#dataset")
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
@@ -58,6 +60,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(sitemaps.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(search.blueprint)
+    app.register_blueprint(browsing.blueprint)
     app.register_blueprint(dumps.blueprint)
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(oai.blueprint)

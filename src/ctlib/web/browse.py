@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..rdf.namespaces import DCTERMS, SKOS
+from .views import label_rank
 
 PAGE_SIZE = 50
 LINKS = {"concept": (DCTERMS.spatial, DCTERMS.subject), "agent": (DCTERMS.creator,)}
@@ -33,6 +34,8 @@ class TreeNode:
     uri: str
     label: str
     count: int
+    language: str | None
+    """The label's."""
     children: list["TreeNode"] = field(default_factory=list)
 
 
@@ -55,23 +58,28 @@ def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> Re
 
 
 def concept_tree(store: ox.Store, scheme: str, language: str) -> list[TreeNode]:
-    """The scheme's concepts under its top concepts, each with the records that name it."""
+    """The scheme's concepts under its top concepts, each with the records that name it
+    and its label best for a page in ``language`` (English where it has none there)."""
     rows = store.query(f"""
         SELECT ?concept ?label ?broader (COUNT(DISTINCT ?record) AS ?count) WHERE {{
           ?concept <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?label .
-          FILTER (LANGMATCHES(LANG(?label), "{language}"))
           OPTIONAL {{ ?concept <{SKOS.broader}> ?broader .
                       ?broader <{SKOS.inScheme}> <{scheme}> }}
           OPTIONAL {{ {{ ?record <{DCTERMS.spatial}> ?concept }}
                       UNION {{ ?record <{DCTERMS.subject}> ?concept }} }}
         }} GROUP BY ?concept ?label ?broader""", use_default_graph_as_union=True)
     nodes: dict[str, TreeNode] = {}
-    parents: dict[str, list[str]] = {}
+    # Each concept's broader concepts once (every label repeats them), in a dict rather
+    # than a set: its order is the same in every worker, and so is a page's ETag.
+    parents: dict[str, dict[str, None]] = {}
     for row in rows:
-        uri = row["concept"].value
-        nodes.setdefault(uri, TreeNode(uri, row["label"].value, int(row["count"].value)))
+        uri, label = row["concept"].value, row["label"]
+        node = nodes.setdefault(uri, TreeNode(uri, label.value, int(row["count"].value),
+                                              label.language))
+        if label_rank(label.language, language) < label_rank(node.language, language):
+            node.label, node.language = label.value, label.language
         if row["broader"] is not None:
-            parents.setdefault(uri, []).append(row["broader"].value)
+            parents.setdefault(uri, {})[row["broader"].value] = None
     roots = []
     for uri, node in nodes.items():
         known = [p for p in parents.get(uri, []) if p in nodes]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..formats import DESCRIPTION_FORMATS
-from .negotiation import negotiate
+from .negotiation import negotiate, page_language
 from .representations import MISSING
 from .responses import Rendered, respond
 from .targets import NotATarget, parse_target
@@ -39,11 +38,14 @@ class CachedDescriptions:
             return None
         if target is None:
             return None
-        fmt = target.fixed or negotiate(environ.get("HTTP_ACCEPT"), DESCRIPTION_FORMATS)
-        generation = self.context.published.generation()
-        if fmt is None or generation is None:
+        fmt = target.fixed or negotiate(environ.get("HTTP_ACCEPT"), target.offered)
+        snapshot = self.context.published.current()
+        if fmt is None or snapshot is None:
             return None
-        entry = self.context.cache.peek((generation, target.subject, fmt.name, 1))
+        language = page_language(fmt, environ.get("HTTP_ACCEPT_LANGUAGE"),
+                                 snapshot.label_languages, self.context.config.language)
+        entry = self.context.cache.peek(
+            (snapshot.generation, target.subject, fmt.name, 1, language))
         if entry is MISSING or not isinstance(entry, Rendered):
             return None
         location = None if target.fixed else \

@@ -6,12 +6,17 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
 
+from ..rdf.namespaces import SKOS
 from ..registry import Registry
 from ..store import EmbeddedStore, NoCatalogue
+
+LABEL_LANGUAGES = f"""SELECT DISTINCT (LANG(?label) AS ?language)
+WHERE {{ ?labelled <{SKOS.prefLabel}> ?label }}"""
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,13 @@ class Snapshot:
     published: str
     """When it was ingested (ISO 8601), from the generation's registry."""
     registry_path: Path
+
+    @cached_property
+    def label_languages(self) -> frozenset[str]:
+        """The languages the concepts and schemes are labelled in: what a page's labels
+        can be negotiated to. Read once per generation (and worker)."""
+        rows = self.store.query(LABEL_LANGUAGES, use_default_graph_as_union=True)
+        return frozenset(row["language"].value for row in rows) - {""}
 
 
 class Published:
@@ -52,8 +64,9 @@ class Published:
             self._seen = (target, snapshot)
             return snapshot
 
-    def generation(self) -> str | None:
+    def current(self) -> Snapshot | None:
+        """The published generation, or None before the first ingest."""
         try:
-            return self.snapshot().generation
+            return self.snapshot()
         except NoCatalogue:
             return None

@@ -43,9 +43,12 @@ def _jsonld(description: Description, context_url: str) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def etag(body: bytes, fmt: Format) -> str:
-    """Strong, and different for every format of the same description."""
-    return f"{hashlib.sha1(body).hexdigest()[:20]}-{fmt.name}"
+def etag(body: bytes, fmt: Format, language: str | None = None) -> str:
+    """Strong, and different for every format of the same description and every
+    language of its page (even where no label differs: a validator of the English page
+    must never get a French request a 304)."""
+    tag = f"{hashlib.sha1(body).hexdigest()[:20]}-{fmt.name}"
+    return f"{tag}-{language}" if language else tag
 
 
 MISSING = object()

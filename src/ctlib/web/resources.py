@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from ..describe import Description, describe
-from ..formats import DESCRIPTION_FORMATS, Format
+from ..formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ..rdf.namespaces import FOAF, RDF, SKOS
 from .browse import concept_tree, records_linking_to
+from .citations import WRITERS
 from .errors import NotAcceptable, NotFound
-from .negotiation import negotiate
+from .negotiation import negotiate, page_language
 from .representations import JSONLD_CONTEXT, etag, serialize
 from .responses import Rendered, rendered, respond
 from .targets import KINDS, NotATarget, Target, parse_target
-from .views import citation, page
+from .views import Citation, citation, page
 
 blueprint = Blueprint("resources", __name__)
 
@@ -62,15 +63,19 @@ def context():
 
 
 def _serve(target: Target) -> Response:
-    fmt = target.fixed or negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)
+    fmt = target.fixed or negotiate(request.headers.get("Accept"), target.offered)
     if fmt is None:
-        available = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
+        available = ", ".join(f.media_type for f in target.offered)
         raise NotAcceptable(f"{target.path} is available as: {available}",
-                            headers={"Vary": "Accept", "Link": link_header(target.path)})
+                            headers={"Vary": "Accept",
+                                     "Link": link_header(target.path, target.offered)})
     snapshot = _ctx().published.snapshot()
-    page_number = _page_number() if fmt.rdf_format is None else 1
-    key = (snapshot.generation, target.subject, fmt.name, page_number)
-    entry = _ctx().cache.get(key, lambda: _render(snapshot, target, fmt, page_number))
+    page_number = _page_number() if fmt.name == "html" else 1
+    language = page_language(fmt, request.headers.get("Accept-Language"),
+                             snapshot.label_languages, _ctx().config.language)
+    key = (snapshot.generation, target.subject, fmt.name, page_number, language)
+    entry = _ctx().cache.get(key,
+                             lambda: _render(snapshot, target, fmt, page_number, language))
     if entry is None:
         raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
                        headers={"Vary": "Accept"})
@@ -92,25 +97,31 @@ def _page_number() -> int:
         return 1
 
 
-def _render(snapshot, target: Target, fmt: Format, page_number: int) -> Rendered | None:
+def _render(snapshot, target: Target, fmt: Format, page_number: int,
+            language: str | None) -> Rendered | None:
+    """``language`` is that of the page's labels; None for RDF, which has them all."""
     ctx = _ctx()
     description = describe(snapshot.store, target.subject, target.document, ctx.dataset_uri,
                            ctx.config.licence)
     if description is None:
         return None
     status = 410 if description.withdrawn else 200
-    if fmt.rdf_format is None:
-        body = _html(snapshot.store, description, page_number)
+    content_type = fmt.content_type
+    if fmt in CITATION_FORMATS:
+        body, content_type = _citation(description, fmt)
+    elif fmt.rdf_format is None:
+        body = _html(snapshot.store, description, page_number, language)
     else:
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
-    return rendered(status, body, fmt.content_type, etag(body, fmt), _datetime(modified),
-                    link_header(target.path))
+    return rendered(status, body, content_type, etag(body, fmt, language),
+                    _datetime(modified), link_header(target.path, target.offered),
+                    vary="Accept, Accept-Language" if language else "Accept")
 
 
-def _html(store, description: Description, page_number: int) -> bytes:
+def _html(store, description: Description, page_number: int, language: str) -> bytes:
     ctx = _ctx()
-    view = page(description, ctx.uris.base, ctx.config.language)
+    view = page(description, ctx.uris.base, language)
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
     kind = "concept" if str(SKOS.Concept) in types else \
@@ -118,19 +129,46 @@ def _html(store, description: Description, page_number: int) -> bytes:
     return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
+        cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
         records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
-        tree=concept_tree(store, view.subject, ctx.config.language)
+        tree=concept_tree(store, view.subject, language)
         if str(SKOS.ConceptScheme) in types else None,
         base=ctx.uris.base).encode("utf-8")
 
 
-def link_header(path: str) -> str:
+def _citation(description: Description, fmt: Format) -> tuple[bytes, str]:
+    """(body, content type) of a record's citation in ``fmt``. A withdrawn record's
+    tombstone is no longer cited: it says so in plain text, as errors do."""
+    if description.withdrawn:
+        return (f"410 Gone\n\n{description.subject.value} was withdrawn on "
+                f"{description.withdrawn}: it is cited no more\n").encode(), \
+            "text/plain; charset=utf-8"
+    cited = citation(description, _ctx().config.language)
+    text = _cite(fmt.name, cited, description.subject.value)
+    return text.encode("utf-8"), fmt.content_type
+
+
+def _cite(writer: str, cited: Citation, subject: str) -> str:
+    """The record's URI is its URL in every citation; its identifier, decoded from the
+    URI's last segment, makes the BibTeX key and the CSL-JSON id."""
+    return WRITERS[writer](cited, unquote(subject.rpartition("/")[2]), subject,
+                           _ctx().config.publisher)
+
+
+def _cite_box(subject: str, cited: Citation) -> dict:
+    """What a record page's "Cite this" box shows besides the citation: the BibTeX its
+    Copy button copies, and a link to each citation format."""
+    return {"bibtex": _cite("bibtex", cited, subject), "publisher": _ctx().config.publisher,
+            "formats": _format_links(subject, CITATION_FORMATS)}
+
+
+def link_header(path: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS) -> str:
     """The Link header of a negotiated description: each format's URL, and the canonical one."""
     ctx = _ctx()
     links = [f'<{ctx.absolute(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
-             for f in DESCRIPTION_FORMATS]
+             for f in formats]
     links.append(f'<{ctx.absolute(path)}>; rel="canonical"')
     return ", ".join(links)
 
@@ -141,16 +179,18 @@ def _page_url(subject: str) -> str:
     return base + "doc/" + subject[len(base) + 3:] if subject.startswith(base + "id/") else subject
 
 
-def _format_links(subject: str) -> list[tuple[str, str, str]]:
+def _format_links(subject: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS
+                  ) -> list[tuple[str, str, str]]:
     ctx = _ctx()
     path = subject[len(ctx.uris.base):] if subject.startswith(ctx.uris.base) else subject
-    return format_links("doc/" + path[3:] if path.startswith("id/") else path)
+    return format_links("doc/" + path[3:] if path.startswith("id/") else path, formats)
 
 
-def format_links(path: str) -> list[tuple[str, str, str]]:
-    """(label, href, media type) of every format of the description at ``path``, for the
-    page's own links."""
-    return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in DESCRIPTION_FORMATS]
+def format_links(path: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS
+                 ) -> list[tuple[str, str, str]]:
+    """(label, href, media type) of every format in ``formats`` of the description at
+    ``path``, for the page's own links."""
+    return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in formats]
 
 
 def _datetime(iso: str | None) -> datetime | None:

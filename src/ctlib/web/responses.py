@@ -26,8 +26,8 @@ class Rendered:
 
 
 def rendered(status: int, body: bytes, content_type: str, etag: str,
-             last_modified: datetime | None, link: str) -> Rendered:
-    headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Vary", "Accept"),
+             last_modified: datetime | None, link: str, vary: str = "Accept") -> Rendered:
+    headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Vary", vary),
                ("Link", link), ("Access-Control-Allow-Origin", "*")]
     if last_modified is not None:
         headers.append(("Last-Modified", http_date(last_modified)))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..formats import BY_EXTENSION, Format
+from ..formats import (BY_EXTENSION, CITATION_BY_EXTENSION, DESCRIPTION_FORMATS, Format,
+                       RECORD_FORMATS)
 from ..rdf.uris import Uris
 
 KINDS = ("record", "agent")
@@ -28,6 +29,8 @@ class Target:
     """The format an extension asked for; None means negotiate."""
     document: str | None
     """The document's URI for /doc/ paths; /def/ URIs are their own description."""
+    offered: tuple[Format, ...] = DESCRIPTION_FORMATS
+    """What it is served in: records are also cited (BibTeX, RIS, CSL-JSON)."""
 
 
 def parse_target(path: str, uris: Uris) -> Target | None:
@@ -39,22 +42,33 @@ def parse_target(path: str, uris: Uris) -> Target | None:
                              f"kinds: {', '.join(KINDS)}")
         identifier, fixed = split_extension(name)
         canonical = f"doc/{kind}/{quote(identifier, safe='')}"
+        offered = RECORD_FORMATS if kind == "record" else DESCRIPTION_FORMATS
+        _check_offered(canonical, fixed, offered)
         return Target(str(getattr(uris, kind)(identifier)), canonical, fixed,
-                      uris.base + canonical)
+                      uris.base + canonical, offered)
     if path.startswith("/def/"):
         name, fixed = split_extension(path[len("/def/"):])
         parts = name.split("/")
         if len(parts) > 2 or not all(parts):
             raise NotATarget(f"/def/{name} names no scheme or concept")
         subject = uris.scheme(parts[0]) if len(parts) == 1 else uris.concept(*parts)
-        return Target(str(subject), "def/" + "/".join(quote(p, safe="") for p in parts),
-                      fixed, None)
+        canonical = "def/" + "/".join(quote(p, safe="") for p in parts)
+        _check_offered(canonical, fixed, DESCRIPTION_FORMATS)
+        return Target(str(subject), canonical, fixed, None)
     return None
 
 
 def split_extension(name: str) -> tuple[str, Format | None]:
     stem, dot, extension = name.rpartition(".")
-    fmt = BY_EXTENSION.get(extension) if dot else None
+    fmt = (BY_EXTENSION.get(extension) or CITATION_BY_EXTENSION.get(extension)) if dot else None
     if fmt is None or fmt.dataset:
         return name, None
     return stem, fmt
+
+
+def _check_offered(path: str, fixed: Format | None, offered: tuple[Format, ...]) -> None:
+    """A citation extension on anything but a record names nothing: say what there is."""
+    if fixed is not None and fixed not in offered:
+        extensions = ", ".join(f".{f.extension}" for f in offered)
+        raise NotATarget(f"/{path} has no {fixed.label}: citations are for records only; "
+                         f"it is available as {extensions}")

@@ -47,6 +47,7 @@ class Page:
     title: str
     subject: str
     properties: list[Property]
+    title_language: str | None = None
 
 
 def page(description: Description, base: str, language: str) -> Page:
@@ -61,28 +62,39 @@ def page(description: Description, base: str, language: str) -> Page:
                      key=lambda p: (ORDER.index(p.iri) if p.iri in ORDER else len(ORDER), p.name))
     for prop in ordered:
         prop.values.sort(key=lambda v: (v.language != language, v.text.casefold()))
-    title = labels.get(description.subject.value) or description.subject.value
-    return Page(title, description.subject.value, ordered)
+    title = labels.get(description.subject.value)
+    if title is None:
+        return Page(description.subject.value, description.subject.value, ordered)
+    return Page(title.value, description.subject.value, ordered, title.language)
 
 
-def _labels(triples: list[ox.Triple], language: str) -> dict[str, str]:
-    """The best label of every resource: the page language, then English, then any."""
-    ranked: dict[str, tuple[int, str]] = {}
+def label_rank(label_language: str | None, language: str) -> int:
+    """How well a label suits a page in ``language`` (lower is better): that language,
+    then English or no language, then any."""
+    return 0 if label_language == language else 1 if label_language in ("en", None) else 2
+
+
+def _labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
+    """The best label of every resource for a page in ``language``."""
+    ranked: dict[str, tuple[int, ox.Literal]] = {}
     for triple in triples:
         if triple.predicate.value not in LABELS or not isinstance(triple.object, ox.Literal):
             continue
-        lang = triple.object.language
-        rank = 0 if lang == language else 1 if lang in ("en", None) else 2
+        rank = label_rank(triple.object.language, language)
         known = ranked.get(triple.subject.value)
         if known is None or rank < known[0]:
-            ranked[triple.subject.value] = (rank, triple.object.value)
-    return {iri: text for iri, (_, text) in ranked.items()}
+            ranked[triple.subject.value] = (rank, triple.object)
+    return {iri: label for iri, (_, label) in ranked.items()}
 
 
-def _value(term, labels: dict[str, str], base: str) -> Value:
+def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
     if isinstance(term, ox.NamedNode):
         href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
-        return Value(labels.get(term.value) or _local(term.value), href)
+        label = labels.get(term.value)
+        if label is None:
+            return Value(_local(term.value), href)
+        # The label's language marks it up: the page around it stays English.
+        return Value(label.value, href, label.language)
     if isinstance(term, ox.Literal):
         return Value(term.value, language=term.language)
     return Value(str(term))
@@ -137,7 +149,8 @@ def citation(description: Description, language: str) -> Citation | None:
     labels = _labels(description.triples, language)
 
     def texts(predicate) -> list[str]:
-        return [labels.get(o.value, o.value) if isinstance(o, ox.NamedNode) else o.value
+        return [labels[o.value].value
+                if isinstance(o, ox.NamedNode) and o.value in labels else o.value
                 for o in description.objects(str(predicate))]
 
     def first(predicate) -> str | None:

@@ -1,0 +1,355 @@
+"""Searching the index: free text, facet filters, facet counts, ranked and paged hits.
+
+Free text becomes an FTS5 expression built from the words alone (quotes make a
+phrase, a trailing ``*`` a prefix), so nothing a person types is a syntax error.
+Filters on different facets combine with AND, several values of one facet with OR.
+Facet counts are taken over the hits with every filter applied; a region counts the
+records of the regions and countries inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .bitmaps import Members, Postings, rowids
+
+CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
+"""Facet parameter -> concept scheme."""
+FACETS = (*CONCEPT_FACETS, "author")
+SORTS = ("relevance", "newest", "oldest")
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+TOP_AUTHORS = 15
+MARK = ("\ue000", "\ue001")
+"""Around highlighted words in titles and snippets: private-use characters, replaced
+by <mark> tags after the text is escaped."""
+SNIPPET_WORDS = 32
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Facet -> selected keys (concept keys, author keys)."""
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = PAGE_SIZE
+
+    @property
+    def is_empty(self) -> bool:
+        return not (match_expression(self.text) or any(self.filters.values())
+                    or self.year_from is not None or self.year_to is not None)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    """With MARK around matched words."""
+    snippet: str
+    year: int | None
+    authors: list[tuple[str, str]]
+    """(key, name)"""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+    depth: int = 0
+    """Nesting in the scheme (regions): 0 for a top concept."""
+
+
+@dataclass
+class Results:
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    years: list[tuple[int, int]]
+    """(year, records) for every year among the hits, in order."""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.size))
+
+
+class QueryError(ValueError):
+    """A parameter that cannot be understood; the message says which and why."""
+
+
+WORD = re.compile(r"\w+")
+TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def match_expression(text: str) -> str | None:
+    """The FTS5 expression for what a person typed: every word or "phrase" must match,
+    a word ending in * matches as a prefix; None when there is no word at all."""
+    terms = []
+    for phrase, word in TOKEN.findall(text or ""):
+        words = WORD.findall(phrase or word)
+        if words:
+            prefix = "*" if word.endswith("*") else ""
+            terms.append('"' + " ".join(words) + '"' + prefix)
+    return " AND ".join(terms) or None
+
+
+class SearchIndex:
+    """One generation's index, opened read-only (the web never writes a published
+    generation): a connection per thread; the concepts and the bitmaps read once."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        connection = self.connection()
+        self.concepts = ConceptTable([
+            IndexedConcept(i, uri, scheme, key, json.loads(labels), tuple(json.loads(broader)))
+            for i, uri, scheme, key, labels, broader in connection.execute(
+                "SELECT id, uri, scheme, key, labels, broader FROM concepts")])
+        self.postings = Postings.read(connection)
+
+    def connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                         check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+
+def search(index: SearchIndex, query: SearchQuery, language: str,
+           fallback: str = "en") -> Results:
+    connection, postings = index.connection(), index.postings
+    expression = match_expression(query.text)
+    hits = _filtered(connection, index, query)
+    if expression is not None:
+        hits &= postings.bitmap(row[0] for row in connection.execute(
+            "SELECT rowid FROM search WHERE search MATCH ?", (expression,)))
+    counts = {"concept": _counted(hits, postings.concepts),
+              "author": _counted(hits, postings.authors),
+              "year": _counted(hits, postings.years)}
+    years = sorted((year, n) for year, n in counts["year"].items() if year is not None)
+    return Results(query, hits.bit_count(), _page(connection, index, query, expression, hits),
+                   _facets(connection, query, counts, index.concepts, language, fallback), years)
+
+
+def _filtered(connection, index: SearchIndex, query: SearchQuery) -> int:
+    """The records every filter lets through (all records without a filter)."""
+    postings = index.postings
+    result = postings.everything
+    for facet, keys in query.filters.items():
+        if not keys:
+            continue
+        if facet == "author":
+            bitmaps = [postings.bitmap(r for (r,) in connection.execute(
+                "SELECT record FROM record_authors JOIN authors ON authors.id = author "
+                f"WHERE key IN ({_marks(keys)})", keys))]
+        else:
+            scheme = CONCEPT_FACETS[facet]
+            found = [index.concepts.by_key.get((scheme, key)) for key in keys]
+            bitmaps = [postings.concepts.get(c.id, 0) for c in found if c is not None]
+        result &= _union(bitmaps)
+    if query.year_from is not None or query.year_to is not None:
+        low = query.year_from if query.year_from is not None else -9999
+        high = query.year_to if query.year_to is not None else 9999
+        result &= _union(bits for year, bits in postings.years.items()
+                         if year is not None and low <= year <= high)
+    return result
+
+
+def _union(bitmaps) -> int:
+    result = 0
+    for bits in bitmaps:
+        result |= bits
+    return result
+
+
+def _counted(hits: int, bitmaps: dict) -> dict:
+    counts = {}
+    for key, bits in bitmaps.items():
+        n = (hits & bits).bit_count()
+        if n:
+            counts[key] = n
+    return counts
+
+
+def _marks(values) -> str:
+    return ", ".join("?" * len(values)) or "NULL"
+
+
+def concept_counts(index: SearchIndex) -> dict[str, int]:
+    """Records per concept URI (with the records of narrower concepts), all records."""
+    uris = {c.id: c.uri for c in index.concepts.by_uri.values()}
+    return {uris[concept]: bits.bit_count()
+            for concept, bits in index.postings.concepts.items() if concept in uris}
+
+
+def year_counts(index: SearchIndex) -> list[tuple[int, int]]:
+    return sorted((year, bits.bit_count()) for year, bits in index.postings.years.items()
+                  if year is not None)
+
+
+def authors_by_name(index: SearchIndex) -> list[tuple[str, str, int]]:
+    """(key, name, records) of every author with a published record, by name."""
+    rows = index.connection().execute(
+        "SELECT key, name, COUNT(*) FROM authors JOIN record_authors ON author = id "
+        "GROUP BY id").fetchall()
+    return sorted(rows, key=lambda row: (row[1].casefold(), row[0]))
+
+
+def _page(connection, index: SearchIndex, query: SearchQuery, expression: str | None,
+          hits: int) -> list[Hit]:
+    first = (query.page - 1) * query.size
+    if expression is not None and query.sort == "relevance":
+        members = Members(hits, index.postings.size)
+        chosen = _by_relevance(connection, expression, members, first + query.size)[first:]
+    else:
+        chosen = _by_year(index.postings, hits, query.sort != "oldest", first, query.size)
+    return _hits_of(connection, chosen, expression)
+
+
+def _by_relevance(connection, expression: str, hits: Members, wanted: int) -> list[int]:
+    """The first ``wanted`` hits: those whose title holds every word first, each group in
+    BM25 order (index.RANKING). BM25 alone divides by the length of the whole record, so
+    a short record naming the topic only in its category outranked the report with the
+    word in its title. Ranking only the title matches first keeps a broad search fast:
+    BM25 over every hit is computed only when the title matches run out."""
+    ranked: list[int] = []
+    seen: set[int] = set()
+    for match in (f"title : ({expression})", expression):
+        for (rowid,) in connection.execute(
+                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank", (match,)):
+            if rowid in hits and rowid not in seen:
+                seen.add(rowid)
+                ranked.append(rowid)
+                if len(ranked) >= wanted:
+                    return ranked
+    return ranked
+
+
+def _by_year(postings: Postings, hits: int, newest_first: bool, first: int,
+             size: int) -> list[int]:
+    """``size`` hits from position ``first`` by year (then rowid), those without a year
+    last; whole years before ``first`` are skipped by their counts."""
+    years = sorted((y for y in postings.years if y is not None), reverse=newest_first)
+    skipped, chosen = 0, []
+    for year in [*years, None]:
+        bits = hits & postings.years.get(year, 0)
+        count = bits.bit_count()
+        if skipped + count <= first:
+            skipped += count
+            continue
+        for rowid in rowids(bits, postings.size):
+            if skipped < first:
+                skipped += 1
+                continue
+            chosen.append(rowid)
+            if len(chosen) == size:
+                return chosen
+    return chosen
+
+
+def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]:
+    """Title, snippet, year and authors of the page's records, in ``chosen`` order."""
+    if not chosen:
+        return []
+    details = {rowid: (identifier, title, year) for rowid, identifier, title, year in
+               connection.execute(f"SELECT rowid, id, title, year FROM records "
+                                  f"WHERE rowid IN ({_marks(chosen)})", chosen)}
+    texts = {}
+    for rowid in chosen:
+        if expression is None:
+            row = connection.execute("SELECT title, substr(summary, 1, 300) FROM search "
+                                     "WHERE rowid = ?", (rowid,)).fetchone()
+        else:
+            row = connection.execute(
+                f"SELECT highlight(search, 0, ?, ?), snippet(search, 1, ?, ?, '…', "
+                f"{SNIPPET_WORDS}) FROM search WHERE search MATCH ? AND rowid = ?",
+                (*MARK, *MARK, expression, rowid)).fetchone()
+        texts[rowid] = row or (details[rowid][1], "")
+    authors = _authors_of(connection, chosen)
+    return [Hit(details[r][0], texts[r][0], texts[r][1], details[r][2], authors.get(r, []))
+            for r in chosen]
+
+
+def _authors_of(connection, rowids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    for record, key, name in connection.execute(
+            "SELECT record, key, name FROM record_authors "
+            f"JOIN authors ON authors.id = author WHERE record IN ({_marks(rowids)})", rowids):
+        found.setdefault(record, []).append((key, name))
+    return found
+
+
+def _facets(connection, query, counts, concepts, language, fallback) -> dict[str, list]:
+    facets = {}
+    for facet, scheme in CONCEPT_FACETS.items():
+        selected = set(query.filters.get(facet, ()))
+        values = [FacetValue(c.key, c.label(language, fallback), counts["concept"][c.id],
+                             c.key in selected, c.depth)
+                  for c in concepts.in_order(scheme) if counts["concept"].get(c.id)]
+        facets[facet] = values if scheme == "regions" else \
+            sorted(values, key=lambda v: (-v.count, v.label.casefold()))
+    facets["author"] = _author_facet(connection, counts["author"],
+                                     set(query.filters.get("author", ())))
+    return facets
+
+
+def _author_facet(connection, counts: dict[int, int], selected: set[str]) -> list[FacetValue]:
+    top = sorted(counts.items(), key=lambda item: -item[1])[:TOP_AUTHORS]
+    ids = [author for author, _ in top]
+    names = {row[0]: row[1:] for row in connection.execute(
+        f"SELECT id, key, name FROM authors WHERE id IN ({_marks(ids)})", ids)}
+    values = [FacetValue(names[a][0], names[a][1], n, names[a][0] in selected) for a, n in top]
+    return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
+
+
+@dataclass(frozen=True)
+class IndexedConcept:
+    id: int
+    uri: str
+    scheme: str
+    key: str
+    labels: dict[str, str]
+    broader: tuple[str, ...]
+    depth: int = 0
+
+    def label(self, language: str, fallback: str = "en") -> str:
+        return self.labels.get(language) or self.labels.get(fallback) or self.key
+
+
+class ConceptTable:
+    """The index's concepts, each scheme in tree order (a concept after its broader one)."""
+
+    def __init__(self, concepts: list[IndexedConcept]):
+        self.by_key = {(c.scheme, c.key): c for c in concepts}
+        self.by_uri = {c.uri: c for c in concepts}
+        self._ordered = {scheme: self._tree_order([c for c in concepts if c.scheme == scheme])
+                         for scheme in {c.scheme for c in concepts}}
+
+    def in_order(self, scheme: str) -> list[IndexedConcept]:
+        return self._ordered.get(scheme, [])
+
+    def _tree_order(self, concepts: list[IndexedConcept]) -> list[IndexedConcept]:
+        children: dict[str | None, list[IndexedConcept]] = {}
+        uris = {c.uri for c in concepts}
+        for concept in concepts:
+            parent = next((b for b in concept.broader if b in uris), None)
+            children.setdefault(parent, []).append(concept)
+        ordered: list[IndexedConcept] = []
+
+        def visit(parent: str | None, depth: int) -> None:
+            for concept in sorted(children.get(parent, []), key=lambda c: c.label("en")):
+                ordered.append(replace(concept, depth=depth))
+                visit(concept.uri, depth + 1)
+        visit(None, 0)
+        return ordered

@@ -1,0 +1,209 @@
+"""Charts of the catalogue as inline SVG, drawn on the server: no script, no library.
+
+Pure functions, numbers in and markup out. Every label is escaped here, and the result
+is Markup, which Jinja inserts as it is. A chart scales with its ``viewBox`` (the page
+sets ``width: 100%``); its text is sized for the phone-to-desktop range at which the
+home page shows it. Each chart is ``role="img"`` with a ``<title>``, and every bar or
+column has a ``<title>`` saying its label and count; the page also gives the numbers
+as a table, so they are text for screen readers and for tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH = 480
+"""viewBox width of every chart: about the width it is shown at, so its text stays
+between 11 and 14 pixels from a phone to a desktop column."""
+FONT = 15
+ROW = 46
+"""Height of one row of a bar chart: its label line, then its bar."""
+BAR = 14
+COLUMNS_HEIGHT = 240
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 46, 8, 16, 28
+MOST_YEAR_LABELS = 8
+MOST_COUNT_TICKS = 5
+LABEL_CHARACTERS = 46
+"""Longer labels are cut (with an ellipsis) to leave room for the count; the title
+and the table keep the whole label."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Rest:
+    """What a top-N bar chart leaves out, summarised as one line."""
+    concepts: int
+    fewest: int
+    most: int
+    href: str
+
+
+def _records(count: int) -> str:
+    return "1 record" if count == 1 else f"{count:,} records"
+
+
+def top(bars: list[Bar], limit: int, href: str) -> tuple[list[Bar], Rest | None]:
+    """The ``limit`` bars with most records (then by label), and the rest summarised."""
+    ranked = sorted(bars, key=lambda bar: (-bar.count, bar.label.casefold()))
+    shown, left = ranked[:limit], ranked[limit:]
+    if not left:
+        return shown, None
+    return shown, Rest(len(left), left[-1].count, left[0].count, href)
+
+
+def bar_chart(title: str, bars: list[Bar], rest: Rest | None = None,
+              nouns: tuple[str, str] = ("concept", "concepts")) -> Markup:
+    """A horizontal bar per item in the order given (``top`` ranks them), its label and
+    count above it, the whole row a link; ``rest`` as a last line linking to the rest."""
+    if not bars:
+        return _empty(title)
+    most = max(bar.count for bar in bars)
+    rows = [_bar_row(bar, index * ROW, most) for index, bar in enumerate(bars)]
+    height = len(bars) * ROW
+    if rest is not None:
+        rows.append(_rest_row(rest, height, nouns))
+        height += ROW // 2 + 4
+    return _svg(title, height, "".join(rows), "chart-bars")
+
+
+def column_chart(title: str, counts: dict[int, int]) -> Markup:
+    """Records per year as columns from the first year to the last: a year without
+    records is a gap, not a missing slot, so distances in time stay true."""
+    if not counts:
+        return _empty(title)
+    first, last = min(counts), max(counts)
+    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = COLUMNS_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    slot = plot_width / (last - first + 1)
+    ceiling, step = _count_scale(max(counts.values()))
+    labelled = _year_step(last - first + 1)
+    # The count above each column where the widest fits; otherwise its title has it.
+    numbered = slot >= _text_width(f"{max(counts.values()):,}") + 4
+    parts = [_count_axis(ceiling, step, plot_height)]
+    for year in range(first, last + 1):
+        left = MARGIN_LEFT + (year - first) * slot
+        if counts.get(year):
+            parts.append(_column(year, counts[year], left, slot, ceiling, plot_height,
+                                 numbered))
+        if year % labelled == 0:
+            parts.append(_year_label(year, left + slot / 2))
+    return _svg(title, COLUMNS_HEIGHT, "".join(parts), "chart-columns")
+
+
+def _bar_row(bar: Bar, top_y: float, most: int) -> str:
+    name = f"{bar.label}: {_records(bar.count)}"
+    length = max(bar.count / most * WIDTH, 2)  # a sliver, never nothing
+    return (f'<a href="{escape(bar.href)}" aria-label="{escape(name)}">'
+            f"<title>{escape(name)}</title>"
+            f'<rect class="row" x="0" y="{top_y}" width="{WIDTH}" height="{ROW}"/>'
+            + _text(0, top_y + 17, _shortened(bar.label))
+            + _text(WIDTH, top_y + 17, f"{bar.count:,}", anchor="end", css="count")
+            + f'<rect class="bar" x="0" y="{top_y + 24}" width="{_number(length)}" '
+              f'height="{BAR}"/></a>')
+
+
+def _rest_row(rest: Rest, top_y: float, nouns: tuple[str, str]) -> str:
+    spread = (_records(rest.most) if rest.fewest == rest.most
+              else f"{rest.fewest:,} to {_records(rest.most)}")
+    line = f"and {rest.concepts} more {nouns[rest.concepts != 1]}, {spread} each"
+    return (f'<a href="{escape(rest.href)}">'
+            + _text(0, top_y + 17, line, css="rest") + "</a>")
+
+
+def _column(year: int, count: int, left: float, slot: float, ceiling: int,
+            plot_height: float, numbered: bool) -> str:
+    height = count / ceiling * plot_height
+    width = min(slot * 0.8, 36)
+    x = left + (slot - width) / 2
+    y = MARGIN_TOP + plot_height - height
+    column = (f'<rect class="bar" x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" '
+              f'height="{_number(height)}"><title>{year}: {_records(count)}</title></rect>')
+    if not numbered:
+        return column
+    return column + _text(_number(left + slot / 2), _number(y - 3), f"{count:,}",
+                          anchor="middle", css="count")
+
+
+def _year_label(year: int, middle: float) -> str:
+    """Under its column, moved in where it would stick out of the chart."""
+    half = _text_width(str(year)) / 2
+    x = min(max(middle, half), WIDTH - half)
+    return _text(_number(x), COLUMNS_HEIGHT - 8, str(year), anchor="middle")
+
+
+def _count_axis(ceiling: int, step: int, plot_height: float) -> str:
+    lines = []
+    for value in range(0, ceiling + 1, step):
+        y = MARGIN_TOP + plot_height - value / ceiling * plot_height
+        lines.append(f'<line class="grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
+                     f'y1="{_number(y)}" y2="{_number(y)}"/>'
+                     + _text(MARGIN_LEFT - 6, _number(y + 4), _compact(value), anchor="end"))
+    return "".join(lines)
+
+
+def _count_scale(most: int) -> tuple[int, int]:
+    """(top of the axis, step between its labels): a round step, at most
+    MOST_COUNT_TICKS steps, the top the first multiple of it at or above ``most``."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * power
+            if math.ceil(most / step) <= MOST_COUNT_TICKS:
+                return math.ceil(most / step) * step, step
+        power *= 10
+
+
+def _compact(value: int) -> str:
+    """An axis label short enough for the margin: 20000 is "20k"."""
+    return f"{value // 1000}k" if value >= 10_000 and value % 1000 == 0 else str(value)
+
+
+def _year_step(years: int) -> int:
+    """Years between two labels of the year axis: a round number that leaves at most
+    MOST_YEAR_LABELS labels, so they never run into each other."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        if math.ceil(years / step) <= MOST_YEAR_LABELS:
+            return step
+    return math.ceil(years / MOST_YEAR_LABELS)
+
+
+def _empty(title: str) -> Markup:
+    return _svg(title, 3 * FONT, _text(0, 2 * FONT, "No records yet.", css="none"),
+                "chart-empty")
+
+
+def _svg(title: str, height: float, content: str, css: str) -> Markup:
+    return Markup(f'<svg class="chart {css}" role="img" aria-label="{escape(title)}" '
+                  f'viewBox="0 0 {WIDTH} {_number(height)}" font-size="{FONT}" '
+                  f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+                  f"{content}</svg>")
+
+
+def _text(x, y, text: str, anchor: str = "start", css: str = "") -> str:
+    kind = f' class="{css}"' if css else ""
+    return f'<text x="{x}" y="{y}" text-anchor="{anchor}"{kind}>{escape(text)}</text>'
+
+
+def _text_width(text: str) -> float:
+    """Roughly, in viewBox units: digits and average letters are about 0.6 em wide."""
+    return len(text) * FONT * 0.6
+
+
+def _shortened(label: str) -> str:
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[:LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _number(value: float) -> str:
+    """Coordinates to one decimal: enough for a screen, and short."""
+    return f"{value:.1f}".removesuffix(".0")

@@ -1,0 +1,197 @@
+"""The home page over HTTP: its charts say what SPARQL on the same server says, its
+latest additions are the records published last, and it is cached per generation."""
+
+import pytest
+import requests
+from lxml import html
+
+from .conftest import DATA, ROOT
+from .server import running_server
+
+LISTING = ROOT / "data" / "library-listing.txt"
+ADDED = [DATA / "partner.jsonl", DATA / "hostile.jsonl"]
+SVG = "{http://www.w3.org/2000/svg}"
+PREFIXES = """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The listing, then a second ingest that adds records to it: these are the latest
+    additions."""
+    with running_server(tmp_path_factory.mktemp("home"), [LISTING], [LISTING, *ADDED]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(base):
+    response = requests.get(base, headers={"Accept": "text/html"}, timeout=60)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    return html.fromstring(response.content)
+
+
+def sparql(base: str, query: str) -> list[dict[str, str]]:
+    response = requests.get(f"{base}sparql", params={"query": PREFIXES + query},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    return [{name: value["value"] for name, value in row.items()}
+            for row in response.json()["results"]["bindings"]]
+
+
+def counts_by(base: str, query: str, key: str) -> dict[str, int]:
+    return {row[key]: int(row["n"]) for row in sparql(base, query)}
+
+
+def table(page, section: str) -> dict[str, int]:
+    """The numbers a chart's section gives as text (its table)."""
+    rows = page.xpath(f'//section[@id="{section}"]//table/tbody/tr')
+    return {row.xpath("string(th)"): int(row.xpath("string(td)").replace(",", ""))
+            for row in rows}
+
+
+def chart(page, section: str):
+    charts = page.xpath(f'//section[@id="{section}"]/*[local-name()="svg"]')
+    assert len(charts) == 1
+    svg = charts[0]
+    assert svg.get("role") == "img" and svg.get("aria-label")
+    assert svg.xpath('string(*[local-name()="title"])') == svg.get("aria-label")
+    assert "viewBox" in svg.attrib or "viewbox" in svg.attrib
+    return svg
+
+
+def bar_links(svg) -> dict[str, str]:
+    """Each bar's accessible name ("Label: 3 records") and link."""
+    return {a.get("aria-label"): a.get("href") for a in svg.xpath('.//*[local-name()="a"]')
+            if a.get("aria-label")}
+
+
+def named(counts: dict[str, int]) -> dict[str, str]:
+    return {label: f"{label}: {n} record" + ("" if n == 1 else "s")
+            for label, n in counts.items()}
+
+
+def test_records_per_year_are_what_sparql_counts(base, page):
+    expected = counts_by(base, """
+        SELECT ?year (COUNT(DISTINCT ?record) AS ?n) WHERE {
+          ?record a dcterms:BibliographicResource ; dcterms:issued ?year } GROUP BY ?year""",
+                         "year")
+    assert table(page, "records-per-year") == expected
+    svg = chart(page, "records-per-year")
+    titles = svg.xpath('.//*[local-name()="rect"]/*[local-name()="title"]/text()')
+    assert sorted(titles) == sorted(named(expected).values())
+    assert "2010" in svg.xpath('.//*[local-name()="text"]/text()')  # a year with no records
+
+
+def test_records_per_region_are_what_sparql_counts_over_the_hierarchy(base, page):
+    # The same facts asked another way: records under each M49 sub-region (a region
+    # with a code, two steps below the top), and those that name the top concept.
+    expected = counts_by(base, f"""
+        SELECT ?label (COUNT(DISTINCT ?record) AS ?n) WHERE {{
+          {{ <{base}def/regions> skos:hasTopConcept ?top .
+            ?region skos:broader/skos:broader ?top ; skos:notation [] ;
+                    skos:inScheme <{base}def/regions> .
+            ?record dcterms:spatial/skos:broader* ?region }}
+          UNION {{ <{base}def/regions> skos:hasTopConcept ?region .
+                  ?record dcterms:spatial ?region }}
+          ?region skos:prefLabel ?label FILTER (LANG(?label) = "en")
+        }} GROUP BY ?label""", "label")
+    assert expected["Worldwide"] >= 6 and expected["Sub-Saharan Africa"] >= 1
+    assert table(page, "records-per-region") == expected
+    links = bar_links(chart(page, "records-per-region"))
+    assert set(links) == set(named(expected).values())  # fewer than the chart's limit
+    assert links[named(expected)["Sub-Saharan Africa"]] == "/def/regions/sub-saharan-africa"
+
+
+def test_records_per_category_are_what_sparql_counts_and_link_to_their_concepts(base, page):
+    rows = sparql(base, """
+        SELECT ?category ?label (COUNT(DISTINCT ?record) AS ?n) WHERE {
+          ?record dcterms:subject ?category .
+          ?category skos:prefLabel ?label FILTER (LANG(?label) = "en")
+        } GROUP BY ?category ?label""")
+    expected = {row["label"]: int(row["n"]) for row in rows}
+    assert "Referral Mechanisms" in expected
+    assert table(page, "records-per-category") == expected
+    links = bar_links(chart(page, "records-per-category"))
+    names = named(expected)
+    for row in rows:
+        href = links[names[row["label"]]]
+        assert base + href.lstrip("/") == row["category"]
+        assert requests.get(base + href.lstrip("/"), headers={"Accept": "text/html"},
+                            timeout=30).status_code == 200
+
+
+def test_the_counts_are_what_sparql_counts(base, page):
+    [totals] = sparql(base, """
+        SELECT (COUNT(DISTINCT ?record) AS ?records) (COUNT(DISTINCT ?author) AS ?authors)
+        WHERE { ?record a dcterms:BibliographicResource .
+                OPTIONAL { ?record dcterms:creator ?author } }""")
+    used = counts_by(base, """
+        SELECT ?scheme (COUNT(DISTINCT ?concept) AS ?n) WHERE {
+          ?record dcterms:spatial|dcterms:subject ?concept . ?concept skos:inScheme ?scheme
+        } GROUP BY ?scheme""", "scheme")
+    shown = {dt.text_content(): int(dd.text_content().replace(",", ""))
+             for dt, dd in zip(page.xpath("//dl[@class='home-counts']//dt"),
+                               page.xpath("//dl[@class='home-counts']//dd"))}
+    assert shown == {"Records": int(totals["records"]), "Authors": int(totals["authors"]),
+                     "Countries": used[f"{base}def/countries"],
+                     "Regions": used[f"{base}def/regions"],
+                     "Categories": used[f"{base}def/categories"]}
+    assert shown["Records"] == 14
+
+
+def test_the_latest_additions_are_the_records_the_last_ingest_added(base, page):
+    items = page.xpath('//section[@aria-labelledby="latest"]//ol/li')
+    assert len(items) == 10
+    hrefs = [item.xpath("string(a/@href)") for item in items]
+    titles = [item.xpath("string(a)") for item in items]
+    # The second ingest added these four (its other lines are not records); they come
+    # first, newest year first, and the listing's records follow, newest year first.
+    added = {row["record"] for row in sparql(base, """
+        SELECT ?record WHERE {
+          ?record a dcterms:BibliographicResource ; dcterms:modified ?modified .
+          { SELECT (MAX(?m) AS ?modified) WHERE {
+              ?r a dcterms:BibliographicResource ; dcterms:modified ?m } } }""")}
+    assert len(added) == 4
+    assert {base + href.lstrip("/") for href in hrefs[:4]} == \
+        {uri.replace("/id/record/", "/doc/record/") for uri in added}
+    years = [int(item.xpath("string(span)")) for item in items]
+    assert years[:4] == sorted(years[:4], reverse=True)
+    assert years[4:] == sorted(years[4:], reverse=True)
+    assert """<script>alert('title')</script> & Other "Quotes\"""" in titles
+    for href, title in zip(hrefs, titles):
+        assert href.startswith("/doc/record/")
+        response = requests.get(base + href.lstrip("/"), headers={"Accept": "text/html"},
+                                timeout=30)
+        assert response.status_code == 200
+        assert html.fromstring(response.content).xpath("string(//h1)") == title
+
+
+def test_the_search_form_asks_the_search_page(page):
+    [form] = page.xpath("//form[@action='/search']")
+    assert form.get("method") == "get" and form.get("role") == "search"
+    [field] = form.xpath(".//input[@name='q']")
+    label = form.xpath(f"string(.//label[@for='{field.get('id')}'])")
+    assert label == "Search the library"
+
+
+def test_the_page_keeps_its_ways_in(page):
+    headings = page.xpath("//h2/text()")
+    for heading in ("Browse by vocabulary", "Query the catalogue", "For harvesters",
+                    "Latest additions", "Records per year"):
+        assert heading in headings
+    assert len(page.xpath("//h1")) == 1
+
+
+def test_the_page_is_rendered_once_per_generation_and_validates(base):
+    first = requests.get(base, timeout=30)
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    again = requests.get(base, headers={"If-None-Match": first.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304 and again.content == b""
+    since = requests.get(base, headers={"If-Modified-Since": first.headers["Last-Modified"]},
+                         timeout=30)
+    assert since.status_code == 304
+    # Another worker renders the same bytes: the ETag does not depend on who answers.
+    etags = {requests.get(base, timeout=30).headers["ETag"] for _ in range(6)}
+    assert etags == {first.headers["ETag"]}

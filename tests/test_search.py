@@ -1,0 +1,205 @@
+"""Search: relevance on the real listing, facets against SPARQL, the three answers of
+/search, and the index following re-ingests."""
+
+import subprocess
+import sys
+
+import pytest
+import requests
+from rdflib import Graph, URIRef
+
+from ctlib.search.query import match_expression
+
+from .conftest import DATA, ROOT, cli_env
+from .server import running_server
+
+LISTING = ROOT / "data" / "library-listing.txt"
+NRM = "after-the-national-referral-mechanism-what-next-for-5a7e13"
+IGAD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+
+
+@pytest.mark.parametrize("typed, expression", [
+    ("referral", '"referral"'),
+    ("National Referral", '"National" AND "Referral"'),
+    ('"horn of africa" igad', '"horn of africa" AND "igad"'),
+    ("traff*", '"traff"*'),
+    ('e-mail "unclosed phrase', '"e mail" AND "unclosed phrase"'),
+    ('AND OR NOT NEAR ( ) : ^ "', '"AND" AND "OR" AND "NOT" AND "NEAR"'),
+    ("*** ---", None),
+    ("", None),
+])
+def test_what_people_type_becomes_a_safe_expression(typed, expression):
+    assert match_expression(typed) == expression
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    sources = [LISTING, DATA / "hostile.jsonl", DATA / "unusual-ids.jsonl"]
+    with running_server(tmp_path_factory.mktemp("search"), sources) as url:
+        yield url
+
+
+def found(base: str, **params) -> dict:
+    response = requests.get(f"{base}search", params=params,
+                            headers={"Accept": "application/json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def ids(result: dict) -> list[str]:
+    return [hit["id"] for hit in result["hits"]]
+
+
+def test_referral_ranks_the_national_referral_mechanism_report_first(base):
+    assert ids(found(base, q="referral"))[0] == NRM
+
+
+def test_horn_of_africa_finds_the_igad_desk_review_through_its_region(base):
+    result = found(base, q="Horn of Africa")
+    assert ids(result)[0] == IGAD
+    assert "Horn" not in result["hits"][0]["title"]  # found by its region, not its title
+
+
+@pytest.mark.parametrize("typed", ["Éthiopie", "ETHIOPIA", "etiopia", '"desk review"',
+                                   "counter-traffick*", "MESSELE"])
+def test_accents_case_phrases_prefixes_and_labels_in_every_language(base, typed):
+    assert IGAD in ids(found(base, q=typed))
+
+
+def test_title_matches_are_highlighted_and_snippets_escaped(base):
+    hit = found(base, q="referral")["hits"][0]
+    assert "<mark>Referral</mark>" in hit["highlighted_title"]
+    page = requests.get(f"{base}search", params={"q": "markup"},
+                        headers={"Accept": "text/html"}, timeout=30).text
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+    assert "<script>alert" not in page
+
+
+def sparql(base: str, query: str) -> list[dict]:
+    response = requests.post(f"{base}sparql", data={"query": query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()["results"]["bindings"]
+
+
+def test_facet_counts_equal_sparql_counts(base):
+    facets = found(base)["facets"]
+    rows = sparql(base, f"""
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?region (COUNT(DISTINCT ?record) AS ?n) WHERE {{
+          ?record a dcterms:BibliographicResource ;
+                  dcterms:spatial/(skos:broader|^skos:narrower)* ?region .
+          ?region skos:inScheme <{base}def/regions> .
+        }} GROUP BY ?region""")
+    expected = {row["region"]["value"].rsplit("/", 1)[1]: int(row["n"]["value"]) for row in rows}
+    assert {v["key"]: v["count"] for v in facets["region"]} == expected
+    assert expected["eastern-africa"] >= 1 and expected["worldwide"] == found(base)["total"]
+    rows = sparql(base, """
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?year (COUNT(?record) AS ?n) WHERE {
+          ?record a dcterms:BibliographicResource ; dcterms:issued ?year } GROUP BY ?year""")
+    assert {y["year"]: y["count"] for y in found(base)["years"]} == \
+        {int(row["year"]["value"]): int(row["n"]["value"]) for row in rows}
+
+
+def test_filters_combine_and_narrow(base):
+    everything = found(base)["total"]
+    africa = found(base, region="africa")
+    assert 0 < africa["total"] < everything
+    both = found(base, region="africa", country="et")
+    assert ids(both) == [IGAD]
+    either = found(base, country=["et", "td"])
+    assert set(ids(either)) == {IGAD, "hostile-markup"}
+    years = found(base, **{"from": "2018", "to": "2019"})
+    assert years["total"] and all(2018 <= hit["year"] <= 2019 for hit in years["hits"])
+    author = found(base, author="rakeb-messele")
+    assert ids(author) == [IGAD]
+
+
+def test_sort_and_paging_links_walk_every_hit(base):
+    first = found(base, sort="newest", size="3")
+    years = [hit["year"] for hit in first["hits"]]
+    assert years == sorted(years, reverse=True)
+    seen, page = [], first
+    while True:
+        seen += ids(page)
+        if "next" not in page["links"]:
+            break
+        page = requests.get(page["links"]["next"].replace("http://localhost:8080/", base),
+                            headers={"Accept": "application/json"}, timeout=30).json()
+    assert len(seen) == len(set(seen)) == first["total"]
+
+
+def test_rdf_answer_is_a_hydra_collection_of_the_hits(base):
+    response = requests.get(f"{base}search", params={"q": "trafficking"},
+                            headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    members = set(graph.objects(None, URIRef(HYDRA + "member")))
+    total = found(base, q="trafficking")["total"]
+    assert len(members) == min(total, 20) > 0
+    assert int(next(graph.objects(None, URIRef(HYDRA + "totalItems")))) == total
+    assert requests.get(f"{base}search.jsonld", params={"q": "trafficking"},
+                        timeout=30).headers["Content-Type"].startswith("application/ld+json")
+
+
+def test_html_page_is_shareable_and_cached(base):
+    page = requests.get(f"{base}search", params={"q": "referral", "region": "worldwide"},
+                        headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'value="referral"' in page.text and f'href="/doc/record/{NRM}"' in page.text
+    assert "Remove filter Region: Worldwide" in page.text
+    again = requests.get(page.url, headers={"Accept": "text/html",
+                                            "If-None-Match": page.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("params", [{"page": "0"}, {"size": "1000"}, {"from": "x"},
+                                    {"sort": "random"}])
+def test_bad_parameters_are_400_naming_them(base, params):
+    response = requests.get(f"{base}search", params=params, timeout=30)
+    name = next(iter(params))
+    assert response.status_code == 400 and name in response.text
+
+
+def test_browse_pages_count_what_search_finds(base):
+    regions = requests.get(f"{base}browse/regions", timeout=30).text
+    africa = found(base, region="africa")["total"]
+    assert f'href="/search?region=africa">{africa} record' in regions
+    years = requests.get(f"{base}browse/years", timeout=30).text
+    assert 'href="/search?from=2018&amp;to=2018' in years
+    authors = requests.get(f"{base}browse/authors", params={"letter": "R"}, timeout=30).text
+    assert "Rakeb Messele" in authors
+    home = requests.get(base, timeout=30).text
+    assert 'href="/search"' in home and 'href="/browse/"' in home
+
+
+def ingest(tmp, *sources):
+    subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
+                   cwd=tmp, env=cli_env(tmp), check=False, capture_output=True, timeout=120)
+
+
+def test_index_follows_reingests(tmp_path):
+    """Withdrawn records leave the index, changed ones are replaced, others are kept."""
+    ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text((DATA / "unusual-ids.jsonl").read_text(encoding="utf-8").splitlines()[0]
+                       .replace("Its id has a slash", "Zanzibar now appears in it") + "\n",
+                       encoding="utf-8")
+    ingest(tmp_path, LISTING, changed)
+    with running_server(tmp_path, settings={}) as url:
+        assert ids(found(url, q="Zanzibar")) == ["CT/2019 #7"]
+        assert found(url, q="umlaut")["total"] == 0  # the other record was withdrawn
+        assert ids(found(url, q="referral"))[0] == NRM
+        assert found(url)["total"] == 11
+
+
+def test_facet_labels_follow_accept_language(base):
+    french = requests.get(f"{base}search", params={"country": "et"}, timeout=30,
+                          headers={"Accept": "application/json", "Accept-Language": "fr"})
+    labels = {v["key"]: v["label"] for v in french.json()["facets"]["country"]}
+    assert labels["et"] == "Éthiopie" and "Accept-Language" in french.headers["Vary"]
+    english = found(base, country="et")
+    assert {v["key"]: v["label"] for v in english["facets"]["country"]}["et"] == "Ethiopia"
