@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from .conftest import cli_env
+from .conftest import DATA, ROOT, cli_env
 
 
 def free_port() -> int:
@@ -62,3 +62,18 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) ->
         except requests.ConnectionError:
             time.sleep(0.1)
     raise RuntimeError("ctlib serve did not start")
+
+
+def withdrawal_ingests() -> tuple[list[Path], list[Path]]:
+    """Two ingests: the listing with unusual identifiers, hostile markup and one record
+    that the second ingest no longer has (its URI answers 410 afterwards)."""
+    kept = [ROOT / "data" / "library-listing.txt", DATA / "unusual-ids.jsonl",
+            DATA / "hostile.jsonl"]
+    return kept + [DATA / "withdrawn.jsonl"], kept
+
+
+def get(url: str, accept: str | None = None, **headers) -> requests.Response:
+    """A GET as a client sends it, redirects not followed."""
+    if accept is not None:
+        headers["Accept"] = accept
+    return requests.get(url, headers=headers, allow_redirects=False, timeout=30)

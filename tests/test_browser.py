@@ -109,6 +109,12 @@ def same_origin_requests(page, base: str) -> list[str]:
     return urls
 
 
+def assert_only_ours(requested: list[str], base: str) -> None:
+    """The page asked for something, and for nothing from another origin."""
+    assert requested and all(url.startswith(base) for url in requested), \
+        [url for url in requested if not url.startswith(base)]
+
+
 def result_rows(page) -> list[list[str]]:
     return page.locator("table.results tbody tr").evaluate_all(
         "rows => rows.map(row => Array.from(row.cells, cell => cell.innerText))")
@@ -153,8 +159,7 @@ def test_query_page_runs_an_example_and_links_the_results(base, browser, device,
     page.wait_for_load_state()
     assert page.url == f"{base}doc/record/{RECORD}"
     assert page.get_by_role("heading", level=1).inner_text() == TITLE
-    assert requested and all(url.startswith(base) for url in requested), \
-        [url for url in requested if not url.startswith(base)]
+    assert_only_ours(requested, base)
     page.close()
 
 
@@ -187,8 +192,7 @@ def test_ctrl_enter_runs_the_query_and_the_permalink_and_csv_give_the_same(base,
         [f"{base}id/record/{row[0][len('record:'):]}" for row in rows]
     response = page.request.get(csv_link.evaluate("link => link.href"))
     assert response.headers["content-type"].startswith("text/csv")
-    assert requested and all(url.startswith(base) for url in requested), \
-        [url for url in requested if not url.startswith(base)]
+    assert_only_ours(requested, base)
     page.close()
 
 
@@ -292,8 +296,7 @@ def test_all_records_page_through_with_the_form_and_the_pager(base, browser, dev
     with page.expect_navigation():
         items.first.get_by_role("link").click()
     assert page.get_by_role("heading", level=1).inner_text() == first_title
-    assert requested and all(url.startswith(base) for url in requested), \
-        [url for url in requested if not url.startswith(base)]
+    assert_only_ours(requested, base)
     page.close()
 
 
@@ -347,7 +350,7 @@ def test_home_page_charts_fit_the_screen_and_a_bar_opens_its_concept(home_base, 
         bar.click()
     assert page.url == f"{home_base}def/categories/victim-identification"
     assert page.get_by_role("heading", level=1).inner_text() == "Victim Identification"
-    assert requested and all(url.startswith(home_base) for url in requested), requested
+    assert_only_ours(requested, home_base)
     page.close()
 
 

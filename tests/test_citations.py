@@ -21,8 +21,8 @@ from ctlib.web.citations import bibtex, citation_key, csl_json, ris
 from ctlib.web.negotiation import negotiate
 from ctlib.web.views import Citation
 
-from .conftest import DATA, ROOT
-from .server import running_server
+from .conftest import ROOT
+from .server import get, running_server, withdrawal_ingests
 
 TRICKY_TITLE = "Costs {in} 100% of R&D: $5 #1 on a_b \\ and ~ in Zürich, Côte d'Ivoire, Łódź"
 ORGANISATION = "International Organization for Migration, Mission in Ethiopia"
@@ -198,16 +198,8 @@ EXTENSIONS = {f.name: f.extension for f in CITATION_FORMATS}
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    kept = [LISTING, DATA / "unusual-ids.jsonl", DATA / "hostile.jsonl"]
-    with running_server(tmp_path_factory.mktemp("citations"),
-                        kept + [DATA / "withdrawn.jsonl"], kept) as url:
+    with running_server(tmp_path_factory.mktemp("citations"), *withdrawal_ingests()) as url:
         yield url
-
-
-def get(url: str, accept: str | None = None, **headers) -> requests.Response:
-    if accept is not None:
-        headers["Accept"] = accept
-    return requests.get(url, headers=headers, allow_redirects=False, timeout=10)
 
 
 def read_citation(name: str, text: str) -> tuple[str, list[str], str]:

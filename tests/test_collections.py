@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF
 from ctlib.formats import DESCRIPTION_FORMATS
 
 from .conftest import DATA, ROOT, cli_env
-from .server import running_server
+from .server import get, running_server, withdrawal_ingests
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 LISTING = ROOT / "data" / "library-listing.txt"
@@ -31,16 +31,8 @@ PUBLISHED = """SELECT ?record WHERE {
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("collections")
-    kept = [LISTING, DATA / "unusual-ids.jsonl", DATA / "hostile.jsonl"]
-    with running_server(tmp, kept + [DATA / "withdrawn.jsonl"], kept) as url:
+    with running_server(tmp_path_factory.mktemp("collections"), *withdrawal_ingests()) as url:
         yield url
-
-
-def get(url: str, accept: str | None = None, **headers) -> requests.Response:
-    if accept is not None:
-        headers["Accept"] = accept
-    return requests.get(url, headers=headers, allow_redirects=False, timeout=30)
 
 
 def sparql_records(base: str) -> set[str]:

@@ -9,8 +9,8 @@ from rdflib.compare import isomorphic
 
 from ctlib.formats import DESCRIPTION_FORMATS
 
-from .conftest import DATA, ROOT
-from .server import running_server
+from .conftest import ROOT
+from .server import get, running_server, withdrawal_ingests
 
 LISTING = ROOT / "data" / "library-listing.txt"
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
@@ -21,16 +21,8 @@ PARSE_AS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    kept = [LISTING, DATA / "unusual-ids.jsonl", DATA / "hostile.jsonl"]
-    with running_server(tmp, kept + [DATA / "withdrawn.jsonl"], kept) as url:
+    with running_server(tmp_path_factory.mktemp("web"), *withdrawal_ingests()) as url:
         yield url
-
-
-def get(url: str, accept: str | None = None, **headers) -> requests.Response:
-    if accept is not None:
-        headers["Accept"] = accept
-    return requests.get(url, headers=headers, allow_redirects=False, timeout=10)
 
 
 @pytest.mark.parametrize("kind, identifier", [("record", RECORD), ("agent", "rakeb-messele")])

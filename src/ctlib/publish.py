@@ -119,7 +119,7 @@ class GenerationWriter:
         next, and Oxigraph must not be writing into it then."""
         self.loader.shutdown(wait=True, cancel_futures=True)
         self.checked.close()
-        self.search.connection.close()
+        self.search.close()
 
     def finish(self, registry: Registry, withdrawn: list[str]) -> None:
         self._hand_over()
@@ -128,7 +128,7 @@ class GenerationWriter:
             load.result()  # re-raises a failed load here, before anything is published
         self._drop(withdrawn)
         self.search.remove(withdrawn)
-        self.search.close()
+        self.search.finish()
         if self.dropped_any:
             _drop_orphan_agents(self.store, self.records)
         _replace_vocabularies(self.catalogue, self.store)

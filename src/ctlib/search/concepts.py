@@ -28,7 +28,12 @@ class Concept:
     of skos:narrower: a country is inside its regions, a region inside larger ones."""
 
     def label(self, language: str, fallback: str = "en") -> str:
-        return self.labels.get(language) or self.labels.get(fallback) or self.key
+        return label_in(self.labels, language, fallback, self.key)
+
+
+def label_in(labels: dict[str, str], language: str, fallback: str, otherwise: str) -> str:
+    """The label in ``language``, else in ``fallback``, else ``otherwise``."""
+    return labels.get(language) or labels.get(fallback) or otherwise
 
 
 def read_concepts(vocab: Graph) -> dict[str, Concept]:

@@ -150,10 +150,14 @@ class IndexWriter:
                 self._insert(cursor, identifier, added, record)
         self.pending = []
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Write what is pending and merge the index for reading."""
         self.flush()
         self.connection.execute("INSERT INTO search (search) VALUES ('optimize')")
         self.connection.execute("ANALYZE")
+        self.close()
+
+    def close(self) -> None:
         self.connection.close()
 
     @contextmanager

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bitmaps import Members, Postings, rowids
+from .concepts import label_in
 
 CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
 """Facet parameter -> concept scheme."""
@@ -324,7 +325,7 @@ class IndexedConcept:
     depth: int = 0
 
     def label(self, language: str, fallback: str = "en") -> str:
-        return self.labels.get(language) or self.labels.get(fallback) or self.key
+        return label_in(self.labels, language, fallback, self.key)
 
 
 class ConceptTable:

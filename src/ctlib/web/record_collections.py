@@ -145,16 +145,10 @@ def _triples(store: ox.Store, collection: Collection, asked: PageRequest,
              page: Page) -> list[ox.Triple]:
     ctx = _ctx()
     whole = ox.NamedNode(_url(collection, asked.filters()))
-    view = ox.NamedNode(_url(collection, asked.query()))
-    said = [
-        ox.Triple(whole, _TYPE, _hydra("Collection")),
-        ox.Triple(whole, _TITLE, ox.Literal(collection.title, language="en")),
-        ox.Triple(whole, _hydra("totalItems"), ox.Literal(str(page.total), datatype=_INTEGER)),
-        ox.Triple(whole, _hydra("view"), view),
-        ox.Triple(view, _TYPE, _hydra("PartialCollectionView")),
-    ]
-    said += [ox.Triple(view, _hydra(relation), ox.NamedNode(_url(collection, target.query())))
-             for relation, target in _pages(page)]
+    said = hydra_page(whole, ox.NamedNode(_url(collection, asked.query())), page.total,
+                      {relation: _url(collection, target.query())
+                       for relation, target in _pages(page)})
+    said.append(ox.Triple(whole, _TITLE, ox.Literal(collection.title, language="en")))
     if collection.concept:
         said.append(ox.Triple(whole, _SUBJECT, ox.NamedNode(collection.concept)))
     if ctx.config.licence:
@@ -189,9 +183,26 @@ def _pages(page: Page) -> list[tuple[str, PageRequest]]:
     return [(relation, target) for relation, target in linked if target is not None]
 
 
+def hydra_page(whole: ox.NamedNode, view: ox.NamedNode, total: int,
+               pages: dict[str, str]) -> list[ox.Triple]:
+    """A collection of ``total`` members seen through ``view``, one of its pages, with
+    links to the other ``pages`` (Hydra relation -> URL); the members are the caller's."""
+    return [ox.Triple(whole, _TYPE, _hydra("Collection")),
+            ox.Triple(whole, _hydra("totalItems"), ox.Literal(str(total), datatype=_INTEGER)),
+            ox.Triple(whole, _hydra("view"), view),
+            ox.Triple(view, _TYPE, _hydra("PartialCollectionView")),
+            *(ox.Triple(view, _hydra(relation), ox.NamedNode(url))
+              for relation, url in pages.items())]
+
+
+def page_links(pages: dict[str, str]) -> list[str]:
+    """Link header values for the pages (Hydra relation -> URL) a page links to."""
+    return [f'<{url}>; rel="{LINK_RELATIONS[relation]}"' for relation, url in pages.items()]
+
+
 def _link_header(collection: Collection, asked: PageRequest, page: Page) -> str:
-    links = [f'<{_url(collection, target.query())}>; rel="{LINK_RELATIONS[relation]}"'
-             for relation, target in _pages(page)]
+    links = page_links({relation: _url(collection, target.query())
+                        for relation, target in _pages(page)})
     links += [f'<{_url(collection, asked.query(), f)}>; rel="alternate"; type="{f.media_type}"'
               for f in DESCRIPTION_FORMATS]
     links.append(f'<{_url(collection, asked.query())}>; rel="canonical"')

@@ -20,12 +20,12 @@ from werkzeug.datastructures import MultiDict
 from .. import __version__
 from ..describe import Description
 from ..formats import BY_EXTENSION, SEARCH_FORMATS, Format
-from ..rdf.namespaces import DCTERMS, RDF, XSD
+from ..rdf.namespaces import DCTERMS, XSD
 from ..search.query import (FACETS, MARK, MAX_PAGE_SIZE, PAGE_SIZE, SORTS, Results,
                             SearchIndex, SearchQuery, search)
 from .errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from .negotiation import negotiate, negotiate_language
-from .record_collections import HYDRA, modified_time, record_page
+from .record_collections import HYDRA, hydra_page, modified_time, page_links, record_page
 from .representations import etag, serialize
 from .responses import Rendered, rendered, respond
 
@@ -167,10 +167,12 @@ def _pages(results: Results) -> dict[str, str]:
     return pages
 
 
+def _absolute_pages(results: Results) -> dict[str, str]:
+    return {name: _ctx().absolute(href) for name, href in _pages(results).items()}
+
+
 def _link_header(results: Results) -> str:
-    relations = {"first": "first", "previous": "prev", "next": "next", "last": "last"}
-    return ", ".join(f'<{_ctx().absolute(href)}>; rel="{relations[name]}"'
-                     for name, href in _pages(results).items())
+    return ", ".join(page_links(_absolute_pages(results)))
 
 
 def _marked(text: str) -> Markup:
@@ -230,7 +232,7 @@ def _json(results: Results) -> dict:
                   "from": query.year_from, "to": query.year_to, "sort": query.sort,
                   "page": query.page, "size": query.size},
         "total": results.total, "pages": results.pages,
-        "links": {name: ctx.absolute(href) for name, href in _pages(results).items()},
+        "links": _absolute_pages(results),
         "hits": [{"id": hit.id, "uri": str(ctx.uris.record(hit.id)),
                   "page": ctx.absolute(record_page(hit.id)), "title": _plain(hit.title),
                   "snippet": _plain(hit.snippet), "highlighted_title": str(_marked(hit.title)),
@@ -247,30 +249,19 @@ def _json(results: Results) -> dict:
     }
 
 
-_TYPE, _TITLE, _ISSUED, _INTEGER, _YEAR = (
-    ox.NamedNode(str(t)) for t in (RDF.type, DCTERMS.title, DCTERMS.issued, XSD.integer,
-                                   XSD.gYear))
-
-
-def _hydra(name: str) -> ox.NamedNode:
-    return ox.NamedNode(HYDRA + name)
+_TITLE, _ISSUED, _YEAR = (ox.NamedNode(str(t)) for t in (DCTERMS.title, DCTERMS.issued,
+                                                          XSD.gYear))
 
 
 def _triples(results: Results) -> list[ox.Triple]:
     ctx = _ctx()
     query = results.query
     whole = ox.NamedNode(ctx.absolute(_url(query, page=None)))
-    view = ox.NamedNode(ctx.absolute(_url(query, page=query.page)))
-    said = [ox.Triple(whole, _TYPE, _hydra("Collection")),
-            ox.Triple(whole, _hydra("totalItems"), ox.Literal(str(results.total), datatype=_INTEGER)),
-            ox.Triple(whole, _hydra("view"), view),
-            ox.Triple(view, _TYPE, _hydra("PartialCollectionView"))]
-    relations = {"first": "first", "previous": "previous", "next": "next", "last": "last"}
-    said += [ox.Triple(view, _hydra(relations[name]), ox.NamedNode(ctx.absolute(href)))
-             for name, href in _pages(results).items()]
+    said = hydra_page(whole, ox.NamedNode(ctx.absolute(_url(query, page=query.page))),
+                      results.total, _absolute_pages(results))
     for hit in results.hits:
         record = ox.NamedNode(str(ctx.uris.record(hit.id)))
-        said += [ox.Triple(whole, _hydra("member"), record),
+        said += [ox.Triple(whole, ox.NamedNode(HYDRA + "member"), record),
                  ox.Triple(record, _TITLE, ox.Literal(_plain(hit.title)))]
         if hit.year is not None:
             said.append(ox.Triple(record, _ISSUED, ox.Literal(str(hit.year), datatype=_YEAR)))
