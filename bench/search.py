@@ -71,7 +71,7 @@ def build(size: int, path: Path) -> float:
     catalogue = Catalogue(load_config())
     context = MappingContext(catalogue.uris, VocabIndex(catalogue.vocab, catalogue.uris), "en")
     generator = generate.Generator(generate.load_vocabulary(ROOT / "vocab"), 0, size)
-    writer = IndexWriter(path, catalogue.concepts)
+    writer = IndexWriter(path, lambda: catalogue.concepts, None)
     for number in range(size):
         mapped = map_record(_record(generator.record(), number), context)
         writer.add(mapped.id, "2026-01-01T00:00:00Z", searchable(mapped.uri, mapped.triples))

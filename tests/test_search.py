@@ -1,8 +1,11 @@
 """Search: relevance on the real listing, facets against SPARQL, the three answers of
 /search, and the index following re-ingests."""
 
+import os
 import subprocess
 import sys
+
+from pathlib import Path
 
 import pytest
 import requests
@@ -179,6 +182,27 @@ def test_browse_pages_count_what_search_finds(base):
 def ingest(tmp, *sources):
     subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
                    cwd=tmp, env=cli_env(tmp), check=False, capture_output=True, timeout=120)
+
+
+def current(tmp) -> Path:
+    return (tmp / "var" / "current").resolve()
+
+
+def test_an_ingest_that_changes_nothing_links_the_index_and_load_keeps_it(tmp_path):
+    ingest(tmp_path, LISTING)
+    first = current(tmp_path)
+    ingest(tmp_path, LISTING)
+    same = current(tmp_path)
+    assert same != first and os.path.samefile(first / "search.sqlite", same / "search.sqlite")
+    subprocess.run([sys.executable, "-m", "ctlib.cli", "load", "--graph",
+                    "http://example.org/extra", str(DATA / "sparql-protocol" / "data1.nt")],
+                   cwd=tmp_path, env=cli_env(tmp_path), check=True, capture_output=True,
+                   timeout=120)
+    loaded = current(tmp_path)
+    assert os.path.samefile(same / "search.sqlite", loaded / "search.sqlite")
+    ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
+    changed = current(tmp_path)
+    assert not os.path.samefile(loaded / "search.sqlite", changed / "search.sqlite")
 
 
 def test_index_follows_reingests(tmp_path):

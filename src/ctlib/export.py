@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import BinaryIO
@@ -53,6 +54,8 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
         del store
         if previous is not None:
             shutil.copyfile(previous.registry_path, generation.registry_path)
+            if previous.search_path.exists():  # loaded graphs are not searched
+                os.link(previous.search_path, generation.search_path)
     store_dir.prune(catalogue.config.keep_generations)
     return count
 

@@ -68,7 +68,8 @@ class GenerationWriter:
         self.loads: list[Future] = []
         self.checked_files: list[Path] = []
         self.shared_lines: set[str] = set()
-        self.search = IndexWriter(generation.search_path, catalogue.concepts)
+        self.search = IndexWriter(generation.search_path, lambda: catalogue.concepts,
+                                  self.previous.search_path if self.previous else None)
         self.dropped_any = False
         self.added = 0
         self._start_file()

@@ -100,8 +100,6 @@ class EmbeddedStore:
             if copy_current and previous is not None:
                 pyoxigraph.Store.read_only(str(previous.store_path)).backup(
                     str(generation.store_path))
-                if previous.search_path.exists():
-                    shutil.copyfile(previous.search_path, generation.search_path)
             yield generation
         except BaseException:
             shutil.rmtree(generation.path, ignore_errors=True)
