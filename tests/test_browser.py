@@ -95,6 +95,38 @@ def test_cite_this_box_copies_the_bibtex(base, browser, device, tmp_path):
     context.close()
 
 
+@pytest.mark.parametrize("device", WIDTHS)
+def test_search_a_facet_a_result_and_its_citation(base, browser, device, tmp_path):
+    width, height = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    requested = same_origin_requests(page, base)
+    page.goto(base)
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Site").get_by_role("link", name="Search").click()
+    page.get_by_label("Words in titles, summaries, authors, places and topics").fill(
+        "trafficking")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search", exact=True).click()
+    assert page.locator("ol.hits > li").count() > 1
+    facets = page.get_by_role("complementary", name="Narrow the search")
+    with page.expect_navigation():
+        facets.get_by_role("link", name="Eastern Africa", exact=True).click()
+    assert "Region: Eastern Africa" in page.get_by_role("list", name="Filters in use").inner_text()
+    assert page.get_by_role("heading", level=2, name="1 record").is_visible()
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"search-{device}.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator("ol.hits > li h3").get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    page.locator("section.cite").get_by_role("button", name="Copy BibTeX").click()
+    page.get_by_role("status").filter(has_text="Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").startswith(f"@techreport{{{RECORD},")
+    assert_only_ours(requested, base)
+    context.close()
+
+
 # --- the SPARQL query page ---
 
 RECORDS_BY_TITLE = ("SELECT ?record ?title WHERE {\n"

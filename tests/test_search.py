@@ -220,6 +220,12 @@ def test_index_follows_reingests(tmp_path):
         assert found(url)["total"] == 11
 
 
+def test_words_and_facets_rank_within_the_facets(base):
+    assert ids(found(base, q="trafficking", country="et")) == [IGAD]
+    assert ids(found(base, q="referral", region="worldwide"))[0] == NRM
+    assert found(base, q="referral", country="et")["total"] == 0
+
+
 def test_facet_labels_follow_accept_language(base):
     french = requests.get(f"{base}search", params={"country": "et"}, timeout=30,
                           headers={"Accept": "application/json", "Accept-Language": "fr"})
@@ -227,3 +233,5 @@ def test_facet_labels_follow_accept_language(base):
     assert labels["et"] == "Éthiopie" and "Accept-Language" in french.headers["Vary"]
     english = found(base, country="et")
     assert {v["key"]: v["label"] for v in english["facets"]["country"]}["et"] == "Ethiopia"
+    tree = requests.get(f"{base}browse/countries", headers={"Accept-Language": "es"}, timeout=30)
+    assert ">Etiopía</a>" in tree.text and "Accept-Language" in tree.headers["Vary"]

@@ -27,6 +27,7 @@ from .rdf.mapping import identify
 from .records import read_sources
 from .records.model import Problem, Record, Severity
 from .registry import Entry, Registry
+from .search import index as search_index
 from .store import EmbeddedStore, Generation
 
 
@@ -99,7 +100,7 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     _check_vocabulary(catalogue, registry)
     if generation is None:
         return _report(paths, catalogue, registry, report, now, progress, None)[0]
-    if previous is not None and not previous.search_path.exists():
+    if previous is not None and not search_index.is_current(previous.search_path):
         registry = _checked_by_nothing(registry)
     writer = GenerationWriter(catalogue, generation, registry)
     try:
@@ -120,7 +121,7 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
 
 def _checked_by_nothing(registry: Registry) -> Registry:
     """The registry with every record due for checking again: a generation published
-    before the search index existed gets one built from every record."""
+    without a search index of this version's layout gets one built from every record."""
     return Registry({i: replace(e, context=None) for i, e in registry.entries.items()},
                     registry.info)
 

@@ -68,16 +68,6 @@ def _grouped(rows, size: int) -> dict:
     return groups
 
 
-class Members:
-    """Fast membership tests on one bitmap."""
-
-    def __init__(self, bits: int, size: int):
-        self.bytes = bits.to_bytes((size + 7) // 8, "little")
-
-    def __contains__(self, rowid: int) -> bool:
-        return rowid >> 3 < len(self.bytes) and bool(self.bytes[rowid >> 3] >> (rowid & 7) & 1)
-
-
 NONZERO = re.compile(rb"[^\x00]")
 
 

@@ -33,9 +33,27 @@ from ..rdf.namespaces import DCTERMS, FOAF
 from .concepts import Concept
 
 FLUSH_EVERY = 5000
-RANKING = "bm25(10.0, 1.0, 4.0, 3.0, 0.5)"
+RANKING = "bm25(10.0, 1.0, 4.0, 3.0, 0.5, 0.0)"
 """Column weights: title, summary, author names, the record's concept labels, the labels
-of the concepts above them. A title match counts ten times a summary match."""
+of the concepts above them, and the filter keys (which never count). A title match
+counts ten times a summary match."""
+VERSION = 2
+"""The index's layout (SQLite's user_version): an index of another layout is rebuilt."""
+
+
+def concept_key(concept_id: int) -> str:
+    """The token in the ``keys`` column that says a record has (or is under) a concept:
+    filters are then terms of the same FTS5 query, and BM25 is computed only for the
+    records that pass them."""
+    return f"c{concept_id}"
+
+
+def author_key(author_id: int) -> str:
+    return f"a{author_id}"
+
+
+def year_key(year: int) -> str:
+    return f"y{year}"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -48,7 +66,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_by_year ON records (year);
 CREATE INDEX IF NOT EXISTS records_by_added ON records (added);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
-    title, summary, authors, concepts, broader,
+    title, summary, authors, concepts, broader, keys,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS concepts (
@@ -118,6 +136,17 @@ def _first(values: dict, predicate) -> str | None:
     return str(found[0]) if found else None
 
 
+def is_current(path: Path) -> bool:
+    """An index exists at ``path`` and has this version's layout."""
+    if not Path(path).exists():
+        return False
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    finally:
+        connection.close()
+
+
 class IndexWriter:
     """Changes to a generation's index, starting from the published generation's.
 
@@ -133,7 +162,7 @@ class IndexWriter:
         """``concepts`` is called when the first change comes: an unchanged re-ingest
         never parses the vocabularies."""
         self.path = Path(path)
-        self.previous = previous if previous is not None and previous.exists() else None
+        self.previous = previous if previous is not None and is_current(previous) else None
         self.read_concepts = concepts
         self.connection: sqlite3.Connection | None = None
         self.pending: list[tuple[str, str, Searchable]] = []
@@ -186,6 +215,7 @@ class IndexWriter:
             connection.execute("PRAGMA journal_mode = MEMORY")  # a failed ingest drops the file
             connection.execute("PRAGMA synchronous = OFF")  # the generation is fsynced whole
             connection.executescript(SCHEMA)
+            connection.execute(f"PRAGMA user_version = {VERSION}")
             connection.execute("INSERT INTO search (search, rank) VALUES ('rank', ?)",
                                (RANKING,))
             self.connection = connection
@@ -211,8 +241,9 @@ class IndexWriter:
                                [(rowid, identifier, record.title, record.year, added)
                                 for rowid, identifier, added, record in rows])
             cursor.executemany("INSERT INTO search (rowid, title, summary, authors, concepts, "
-                               "broader) VALUES (?, ?, ?, ?, ?, ?)",
-                               [(rowid, *self._texts(record)) for rowid, _, _, record in rows])
+                               "broader, keys) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               [(rowid, *self._texts(cursor, record))
+                                for rowid, _, _, record in rows])
             cursor.executemany("INSERT INTO record_concepts VALUES (?, ?, ?)",
                                [row for rowid, _, _, record in rows
                                 for row in self._concept_rows(rowid, record)])
@@ -262,11 +293,17 @@ class IndexWriter:
         for table in ("record_concepts", "record_authors"):
             cursor.execute(f"DELETE FROM {table} WHERE record = ?", found)
 
-    def _texts(self, record: Searchable) -> tuple[str, str, str, str, str]:
+    def _texts(self, cursor, record: Searchable) -> tuple[str, str, str, str, str, str]:
         direct = [self.concepts[c] for c in record.concepts if c in self.concepts]
+        above = self._above(record)
+        keys = [concept_key(self.concept_ids[c.uri]) for c in direct]
+        keys += [concept_key(self.concept_ids[c]) for c in above]
+        keys += [author_key(self._author_id(cursor, uri, name)) for uri, name in record.authors]
+        if record.year is not None:
+            keys.append(year_key(record.year))
         return (record.title, record.summary, " ; ".join(n for _, n in record.authors),
                 " ; ".join(c.words for c in direct),
-                " ; ".join(self.concepts[c].words for c in self._above(record)))
+                " ; ".join(self.concepts[c].words for c in above), " ".join(keys))
 
     def _concept_rows(self, rowid: int, record: Searchable) -> list[tuple[int, int, int]]:
         return [(rowid, self.concept_ids[c], 1) for c in record.concepts

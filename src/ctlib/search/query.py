@@ -16,8 +16,9 @@ import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .bitmaps import Members, Postings, rowids
+from .bitmaps import Postings, rowids
 from .concepts import label_in
+from .index import author_key, concept_key, year_key
 
 CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
 """Facet parameter -> concept scheme."""
@@ -131,7 +132,10 @@ def search(index: SearchIndex, query: SearchQuery, language: str,
            fallback: str = "en") -> Results:
     connection, postings = index.connection(), index.postings
     expression = match_expression(query.text)
-    hits = _filtered(connection, index, query)
+    filters = _filters(connection, index, query)
+    hits = postings.everything
+    for each in filters:
+        hits &= each.bitmap
     if expression is not None:
         hits &= postings.bitmap(row[0] for row in connection.execute(
             "SELECT rowid FROM search WHERE search MATCH ?", (expression,)))
@@ -139,32 +143,48 @@ def search(index: SearchIndex, query: SearchQuery, language: str,
               "author": _counted(hits, postings.authors),
               "year": _counted(hits, postings.years)}
     years = sorted((year, n) for year, n in counts["year"].items() if year is not None)
-    return Results(query, hits.bit_count(), _page(connection, index, query, expression, hits),
+    return Results(query, hits.bit_count(),
+                   _page(connection, index, query, expression, filters, hits),
                    _facets(connection, query, counts, index.concepts, language, fallback), years)
 
 
-def _filtered(connection, index: SearchIndex, query: SearchQuery) -> int:
-    """The records every filter lets through (all records without a filter)."""
+@dataclass(frozen=True)
+class _Filter:
+    """One facet's selection: the records it lets through, and the same as terms of the
+    index's ``keys`` column (index.concept_key...)."""
+
+    bitmap: int
+    keys: tuple[str, ...]
+
+    @property
+    def expression(self) -> str:
+        return f"keys : ({' OR '.join(self.keys)})" if self.keys else 'keys : "none"'
+
+
+def _filters(connection, index: SearchIndex, query: SearchQuery) -> list[_Filter]:
     postings = index.postings
-    result = postings.everything
+    filters = []
     for facet, keys in query.filters.items():
         if not keys:
             continue
         if facet == "author":
-            bitmaps = [postings.bitmap(r for (r,) in connection.execute(
-                "SELECT record FROM record_authors JOIN authors ON authors.id = author "
-                f"WHERE key IN ({_marks(keys)})", keys))]
+            ids = [i for (i,) in connection.execute(
+                f"SELECT id FROM authors WHERE key IN ({_marks(keys)})", keys)]
+            filters.append(_Filter(postings.bitmap(r for (r,) in connection.execute(
+                f"SELECT record FROM record_authors WHERE author IN ({_marks(ids)})", ids)),
+                tuple(author_key(i) for i in ids)))
         else:
             scheme = CONCEPT_FACETS[facet]
-            found = [index.concepts.by_key.get((scheme, key)) for key in keys]
-            bitmaps = [postings.concepts.get(c.id, 0) for c in found if c is not None]
-        result &= _union(bitmaps)
+            found = [c for c in (index.concepts.by_key.get((scheme, k)) for k in keys) if c]
+            filters.append(_Filter(_union(postings.concepts.get(c.id, 0) for c in found),
+                                   tuple(concept_key(c.id) for c in found)))
     if query.year_from is not None or query.year_to is not None:
         low = query.year_from if query.year_from is not None else -9999
         high = query.year_to if query.year_to is not None else 9999
-        result &= _union(bits for year, bits in postings.years.items()
-                         if year is not None and low <= year <= high)
-    return result
+        years = [y for y in postings.years if y is not None and low <= y <= high]
+        filters.append(_Filter(_union(postings.years[y] for y in years),
+                               tuple(year_key(y) for y in years)))
+    return filters
 
 
 def _union(bitmaps) -> int:
@@ -208,28 +228,33 @@ def authors_by_name(index: SearchIndex) -> list[tuple[str, str, int]]:
 
 
 def _page(connection, index: SearchIndex, query: SearchQuery, expression: str | None,
-          hits: int) -> list[Hit]:
+          filters: list[_Filter], hits: int) -> list[Hit]:
     first = (query.page - 1) * query.size
+    if not hits:
+        return []
     if expression is not None and query.sort == "relevance":
-        members = Members(hits, index.postings.size)
-        chosen = _by_relevance(connection, expression, members, first + query.size)[first:]
+        chosen = _by_relevance(connection, expression, filters, first + query.size)[first:]
     else:
         chosen = _by_year(index.postings, hits, query.sort != "oldest", first, query.size)
     return _hits_of(connection, chosen, expression)
 
 
-def _by_relevance(connection, expression: str, hits: Members, wanted: int) -> list[int]:
+def _by_relevance(connection, expression: str, filters: list[_Filter],
+                  wanted: int) -> list[int]:
     """The first ``wanted`` hits: those whose title holds every word first, each group in
     BM25 order (index.RANKING). BM25 alone divides by the length of the whole record, so
     a short record naming the topic only in its category outranked the report with the
     word in its title. Ranking only the title matches first keeps a broad search fast:
-    BM25 over every hit is computed only when the title matches run out."""
+    BM25 over every hit is computed only when the title matches run out. The filters are
+    terms of the same query, so FTS5 ranks only what passes them."""
+    narrowing = "".join(f" AND {f.expression}" for f in filters)
     ranked: list[int] = []
     seen: set[int] = set()
     for match in (f"title : ({expression})", expression):
         for (rowid,) in connection.execute(
-                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank", (match,)):
-            if rowid in hits and rowid not in seen:
+                "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank",
+                (f"({match}){narrowing}",)):
+            if rowid not in seen:
                 seen.add(rowid)
                 ranked.append(rowid)
                 if len(ranked) >= wanted:

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 from ..rdf.uris import fold
 from ..search.query import CONCEPT_FACETS, authors_by_name, concept_counts, year_counts
 from .errors import NotFound
+from .negotiation import negotiate_language
 
 blueprint = Blueprint("browse", __name__)
 
@@ -31,7 +32,7 @@ def _cached(name: str, make):
 
 def _page(template: str, **values):
     body = render_template(template, **values)
-    return body, 200, {"Content-Type": "text/html; charset=utf-8"}
+    return body, 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept-Language"}
 
 
 @blueprint.get("/browse/")
@@ -47,8 +48,11 @@ def browse_scheme(scheme: str):
         raise NotFound(f"/browse/{scheme}: no such vocabulary; there are {known}")
     ctx = _ctx()
     counts = _cached("concepts", concept_counts)
-    index = ctx.search_indexes.of(ctx.published.snapshot())
-    tree = [{"label": c.label(ctx.config.language), "depth": c.depth,
+    snapshot = ctx.published.snapshot()
+    index = ctx.search_indexes.of(snapshot)
+    language = negotiate_language(request.headers.get("Accept-Language"),
+                                  snapshot.label_languages, ctx.config.language)
+    tree = [{"label": c.label(language, ctx.config.language), "depth": c.depth,
              "count": counts.get(c.uri, 0), "href": "/" + c.uri[len(ctx.uris.base):],
              "search": "/search?" + urlencode({facet: c.key})}
             for c in index.concepts.in_order(scheme)]

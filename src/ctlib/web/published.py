@@ -27,6 +27,7 @@ class Snapshot:
     published: str
     """When it was ingested (ISO 8601), from the generation's registry."""
     registry_path: Path
+    search_path: Path
 
     @cached_property
     def label_languages(self) -> frozenset[str]:
@@ -60,7 +61,8 @@ class Published:
             info = Registry.read_info(generation.registry_path)
             path = str(generation.store_path)
             snapshot = Snapshot(generation.id, pyoxigraph.Store.read_only(path), path,
-                                info.get("ingested", ""), generation.registry_path)
+                                info.get("ingested", ""), generation.registry_path,
+                                generation.search_path)
             self._seen = (target, snapshot)
             return snapshot
 

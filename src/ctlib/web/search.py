@@ -21,6 +21,7 @@ from .. import __version__
 from ..describe import Description
 from ..formats import BY_EXTENSION, SEARCH_FORMATS, Format
 from ..rdf.namespaces import DCTERMS, XSD
+from ..search.index import is_current
 from ..search.query import (FACETS, MARK, MAX_PAGE_SIZE, PAGE_SIZE, SORTS, Results,
                             SearchIndex, SearchQuery, search)
 from .errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
@@ -45,10 +46,11 @@ class SearchIndexes:
     def of(self, snapshot) -> SearchIndex:
         with self._lock:
             if self._open is None or self._open[0] != snapshot.generation:
-                path = snapshot.registry_path.parent / "search.sqlite"
-                if not path.exists():
+                path = snapshot.search_path
+                if not is_current(path):
                     raise ServiceUnavailable("this catalogue was published without a search "
-                                             "index: run `ctlib ingest` again to build it")
+                                             "index of this version: run `ctlib ingest` "
+                                             "again to build it")
                 self._open = (snapshot.generation, SearchIndex(path))
             return self._open[1]
 
