@@ -102,7 +102,7 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
         return _report(paths, catalogue, registry, report, now, progress, None)[0]
     if previous is not None and not search_index.is_current(previous.search_path):
         registry = _checked_by_nothing(registry)
-    writer = GenerationWriter(catalogue, generation, registry)
+    writer = GenerationWriter(catalogue, generation, registry, previous)
     try:
         report, next_registry = _report(paths, catalogue, registry, report, now, progress,
                                         writer)

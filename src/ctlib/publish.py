@@ -24,7 +24,7 @@ from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
 from .search.index import IndexWriter, Searchable
-from .store import EmbeddedStore, Generation
+from .store import Generation
 
 DELETE_BATCH = 500
 LOAD_EVERY = 30_000
@@ -57,11 +57,13 @@ class GenerationWriter:
     reading 1.3M quads back out of Oxigraph took 12.6 s of a 66 s first 100k ingest.
     """
 
-    def __init__(self, catalogue: Catalogue, generation: Generation, before: Registry):
+    def __init__(self, catalogue: Catalogue, generation: Generation, before: Registry,
+                 previous: Generation | None):
+        """``previous``: the published generation this one starts as a copy of."""
         self.catalogue = catalogue
         self.generation = generation
         self.before = before
-        self.previous = EmbeddedStore(catalogue.config.data_dir).current()
+        self.previous = previous
         self.store = pyoxigraph.Store(str(generation.store_path))
         self.records = NamedNode(graph_names(catalogue)["records"])
         self.loader = ThreadPoolExecutor(max_workers=1)

@@ -9,11 +9,7 @@ Last-Modified.
 
 from __future__ import annotations
 
-import heapq
-import sqlite3
 import threading
-from collections import Counter
-from contextlib import closing
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
@@ -21,6 +17,7 @@ from markupsafe import Markup
 
 from ..formats import BY_NAME
 from ..rdf.namespaces import DCTERMS, SKOS
+from ..search.query import latest_additions, year_counts
 from . import charts
 from .published import Snapshot
 from .record_collections import modified_time, record_page
@@ -48,8 +45,6 @@ SELECT ?scheme (COUNT(?concept) AS ?n) WHERE {{
   FILTER EXISTS {{ VALUES ?link {{ <{DCTERMS.spatial}> <{DCTERMS.subject}> }}
                   ?record ?link ?concept }}
 }} GROUP BY ?scheme"""
-YEARS = f"""
-SELECT ?record ?year WHERE {{ ?record a <{RECORD}> ; <{DCTERMS.issued}> ?year }}"""
 # Regions are counted hierarchy-aware on one level, the UN M49 sub-regions (Sub-Saharan
 # Africa, Eastern Europe, Central Asia, ...: the areas with an M49 code two steps below
 # the scheme's top concept): a record counts for a sub-region if one of its places is
@@ -82,18 +77,6 @@ SELECT ?concept ?label WHERE {{
   ?concept <{SKOS.inScheme}> <%(scheme)s> ; <{SKOS.prefLabel}> ?label .
   FILTER (LANG(?label) = "en")
 }}"""
-# The latest additions are the records first published most recently: the registry
-# keeps that time for every identifier (the store's dcterms:modified changes with every
-# correction, so it would show old records that were edited). An ingest publishes
-# its new records at one time, often many, so ties are common: among them the newest
-# documents (by year) come first, then by title.
-NEWEST_FIRST_PUBLISHED = """
-SELECT id, title, DENSE_RANK() OVER (ORDER BY first_published DESC) FROM records
-WHERE withdrawn IS NULL AND first_published >= COALESCE(
-  (SELECT first_published FROM records WHERE withdrawn IS NULL
-   ORDER BY first_published DESC LIMIT 1 OFFSET ?), '')"""
-"""Each published record first published at or after the LATEST-th newest time, with
-the rank of its time (1 for the newest)."""
 
 
 @dataclass(frozen=True)
@@ -169,8 +152,9 @@ def _charts(facts: HomeFacts) -> dict[str, Markup]:
 
 
 def _facts(snapshot: Snapshot) -> HomeFacts:
-    uris = _ctx().uris
-    years = _record_years(snapshot)
+    ctx = _ctx()
+    uris = ctx.uris
+    index = ctx.search_indexes.of(snapshot)
     return HomeFacts(
         records=_count(snapshot, RECORDS),
         authors=_count(snapshot, AUTHORS),
@@ -178,17 +162,11 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
                        for row in _query(snapshot, CONCEPTS_USED)},
         schemes=[{"label": s["label"].value, "concepts": int(s["concepts"].value),
                   "href": _path(s["scheme"].value)} for s in _query(snapshot, SCHEMES)],
-        records_per_year=dict(sorted(Counter(years.values()).items())),
+        records_per_year=dict(year_counts(index)),
         regions=_concept_bars(snapshot, REGIONS, str(uris.scheme("regions"))),
         categories=_concept_bars(snapshot, CATEGORIES, str(uris.scheme("categories"))),
-        latest=_latest_additions(snapshot, years))
-
-
-def _record_years(snapshot: Snapshot) -> dict[str, int]:
-    """Each record's year of publication (its URI to the year): counted per year for
-    the chart, and the tie-break of the latest additions."""
-    return {row["record"].value: int(row["year"].value[:4])
-            for row in _query(snapshot, YEARS)}
+        latest=[Addition("/" + record_page(identifier), title, year)
+                for identifier, title, year in latest_additions(index, LATEST)])
 
 
 def _concept_bars(snapshot: Snapshot, query: str, scheme: str) -> list[charts.Bar]:
@@ -198,20 +176,6 @@ def _concept_bars(snapshot: Snapshot, query: str, scheme: str) -> list[charts.Ba
               for row in _query(snapshot, query % {"scheme": scheme})}
     return [charts.Bar(labels.get(concept, concept), count, _path(concept))
             for concept, count in counts.items()]
-
-
-def _latest_additions(snapshot: Snapshot, years: dict[str, int]) -> list[Addition]:
-    uris = _ctx().uris
-    with closing(sqlite3.connect(f"file:{snapshot.registry_path}?mode=ro", uri=True)) as db:
-        candidates = db.execute(NEWEST_FIRST_PUBLISHED, (LATEST - 1,)).fetchall()
-
-    def year(identifier: str) -> int | None:
-        return years.get(str(uris.record(identifier)))
-
-    latest = heapq.nsmallest(LATEST, candidates, key=lambda row: (
-        row[2], -(year(row[0]) or 0), (row[1] or row[0]).casefold()))
-    return [Addition("/" + record_page(identifier), title or identifier, year(identifier))
-            for identifier, title, _ in latest]
 
 
 def _query(snapshot: Snapshot, query: str):
