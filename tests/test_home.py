@@ -195,3 +195,12 @@ def test_the_page_is_rendered_once_per_generation_and_validates(base):
     # Another worker renders the same bytes: the ETag does not depend on who answers.
     etags = {requests.get(base, timeout=30).headers["ETag"] for _ in range(6)}
     assert etags == {first.headers["ETag"]}
+
+
+def test_chart_labels_follow_accept_language(base):
+    french = requests.get(base, headers={"Accept-Language": "fr"}, timeout=30)
+    english = requests.get(base, headers={"Accept-Language": "en"}, timeout=30)
+    assert "Europe orientale" in french.text and "Europe orientale" not in english.text
+    assert "Eastern Europe" in english.text
+    assert "Accept-Language" in french.headers["Vary"]
+    assert french.headers["ETag"] != english.headers["ETag"]

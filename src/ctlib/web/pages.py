@@ -19,6 +19,7 @@ from ..formats import BY_NAME
 from ..rdf.namespaces import DCTERMS, SKOS
 from ..search.query import latest_additions, year_counts
 from . import charts
+from .negotiation import negotiate_language
 from .published import Snapshot
 from .record_collections import modified_time, record_page
 from .representations import etag
@@ -72,11 +73,6 @@ SELECT ?concept (COUNT(DISTINCT ?record) AS ?n) WHERE {{
   ?concept <{SKOS.inScheme}> <%(scheme)s> .
   ?record <{DCTERMS.subject}> ?concept .
 }} GROUP BY ?concept"""
-LABELS = f"""
-SELECT ?concept ?label WHERE {{
-  ?concept <{SKOS.inScheme}> <%(scheme)s> ; <{SKOS.prefLabel}> ?label .
-  FILTER (LANG(?label) = "en")
-}}"""
 
 
 @dataclass(frozen=True)
@@ -95,8 +91,9 @@ class HomeFacts:
     """Concepts of each scheme (by its name: ``regions``) that some record names."""
     schemes: list[dict]
     records_per_year: dict[int, int]
-    regions: list[charts.Bar]
-    categories: list[charts.Bar]
+    regions: dict[str, int]
+    """Concept URI -> records."""
+    categories: dict[str, int]
     latest: list[Addition]
 
 
@@ -124,24 +121,39 @@ def _keep_facts(state) -> None:
 def home():
     ctx = _ctx()
     snapshot = ctx.published.snapshot()
-    entry = ctx.cache.get((snapshot.generation, "home"), lambda: _render(snapshot))
+    language = negotiate_language(request.headers.get("Accept-Language"),
+                                  snapshot.label_languages, ctx.config.language)
+    entry = ctx.cache.get((snapshot.generation, "home", language),
+                          lambda: _render(snapshot, language))
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
                                     request.headers.get("If-Modified-Since"), None)
     return current_app.response_class(body, status=status, headers=headers)
 
 
-def _render(snapshot: Snapshot) -> Rendered:
+def _render(snapshot: Snapshot, language: str) -> Rendered:
     facts = current_app.extensions["ctlib.home"].of(snapshot, _facts)
+    bars = _labelled(snapshot, facts, language)
     body = render_template("home.html", facts=facts, published=snapshot.published,
-                           charts=_charts(facts)).encode("utf-8")
-    return rendered(200, body, HTML.content_type, etag(body, HTML),
+                           bars=bars, charts=_charts(facts, bars)).encode("utf-8")
+    return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
-                    f'<{_ctx().absolute("")}>; rel="canonical"')
+                    f'<{_ctx().absolute("")}>; rel="canonical"', vary="Accept-Language")
 
 
-def _charts(facts: HomeFacts) -> dict[str, Markup]:
-    regions, more_regions = charts.top(facts.regions, CHART_BARS, "/def/regions")
-    categories, more_categories = charts.top(facts.categories, CHART_BARS, "/def/categories")
+def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, list]:
+    """The region and category bars, labelled in ``language``."""
+    concepts = _ctx().search_indexes.of(snapshot).concepts.by_uri
+    fallback = _ctx().config.language
+
+    def bars(counts: dict[str, int]) -> list[charts.Bar]:
+        return [charts.Bar(concepts[uri].label(language, fallback) if uri in concepts else uri,
+                           count, _path(uri)) for uri, count in counts.items()]
+    return {"regions": bars(facts.regions), "categories": bars(facts.categories)}
+
+
+def _charts(facts: HomeFacts, bars: dict[str, list]) -> dict[str, Markup]:
+    regions, more_regions = charts.top(bars["regions"], CHART_BARS, "/def/regions")
+    categories, more_categories = charts.top(bars["categories"], CHART_BARS, "/def/categories")
     return {
         "years": charts.column_chart("Records per year", facts.records_per_year),
         "regions": charts.bar_chart("Records per region", regions, more_regions,
@@ -163,19 +175,15 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         schemes=[{"label": s["label"].value, "concepts": int(s["concepts"].value),
                   "href": _path(s["scheme"].value)} for s in _query(snapshot, SCHEMES)],
         records_per_year=dict(year_counts(index)),
-        regions=_concept_bars(snapshot, REGIONS, str(uris.scheme("regions"))),
-        categories=_concept_bars(snapshot, CATEGORIES, str(uris.scheme("categories"))),
+        regions=_concept_counts(snapshot, REGIONS, str(uris.scheme("regions"))),
+        categories=_concept_counts(snapshot, CATEGORIES, str(uris.scheme("categories"))),
         latest=[Addition("/" + record_page(identifier), title, year)
                 for identifier, title, year in latest_additions(index, LATEST)])
 
 
-def _concept_bars(snapshot: Snapshot, query: str, scheme: str) -> list[charts.Bar]:
-    labels = {row["concept"].value: row["label"].value
-              for row in _query(snapshot, LABELS % {"scheme": scheme})}
-    counts = {row["concept"].value: int(row["n"].value)
-              for row in _query(snapshot, query % {"scheme": scheme})}
-    return [charts.Bar(labels.get(concept, concept), count, _path(concept))
-            for concept, count in counts.items()]
+def _concept_counts(snapshot: Snapshot, query: str, scheme: str) -> dict[str, int]:
+    return {row["concept"].value: int(row["n"].value)
+            for row in _query(snapshot, query % {"scheme": scheme})}
 
 
 def _query(snapshot: Snapshot, query: str):
