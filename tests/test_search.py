@@ -235,3 +235,12 @@ def test_facet_labels_follow_accept_language(base):
     assert {v["key"]: v["label"] for v in english["facets"]["country"]}["et"] == "Ethiopia"
     tree = requests.get(f"{base}browse/countries", headers={"Accept-Language": "es"}, timeout=30)
     assert ">Etiopía</a>" in tree.text and "Accept-Language" in tree.headers["Vary"]
+
+
+def test_a_prefix_stands_for_the_indexed_terms_it_begins():
+    expand = {"traff": ["trafficked", "trafficking"], "zz": []}.get
+    assert match_expression("traff* victims", expand) == \
+        '("trafficked" OR "trafficking") AND "victims"'
+    assert match_expression("zz*", expand) == '"zz"*'
+    assert match_expression("many*", lambda prefix: [f"many{n}" for n in range(65)]) == \
+        '"many"*'
