@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-FREQUENT_AUTHORS = 1000
-"""Authors with a bitmap: the most prolific. The author facet is counted among them;
-an author with fewer records than the thousandth cannot be among the facet's top 15 of
-a broad search, and a narrow search counts its authors exactly (Postings.authors_of)."""
+FREQUENT_AUTHORS = 200
+"""Authors with a bitmap: the most prolific. The author facet (its top 15) is counted
+among them: every bitmap costs its share of each search's counting and size / 8 bytes
+of memory (125 KB per author at a million records), and the long tail of authors with a
+handful of records each cannot lead the facet of a broad search."""
 
 
 @dataclass
