@@ -161,9 +161,10 @@ def search(index: SearchIndex, query: SearchQuery, language: str,
     hits = postings.everything
     for each in filters:
         hits &= each.bitmap
-    if expression is not None:
+    if expression is not None:  # the filters narrow what FTS5 hands back, not only after
         hits &= postings.bitmap(row[0] for row in connection.execute(
-            "SELECT rowid FROM search WHERE search MATCH ?", (expression,)))
+            "SELECT rowid FROM search WHERE search MATCH ?",
+            (f"({expression}){_narrowing(filters)}",)))
     counts = {"concept": _counted(hits, postings.concepts),
               "author": _counted(hits, postings.authors),
               "year": _counted(hits, postings.years)}
@@ -184,6 +185,11 @@ class _Filter:
     @property
     def expression(self) -> str:
         return f"keys : ({' OR '.join(self.keys)})" if self.keys else 'keys : "none"'
+
+
+def _narrowing(filters: list[_Filter]) -> str:
+    """The filters as terms to AND to a text query."""
+    return "".join(f" AND {f.expression}" for f in filters)
 
 
 def _filters(connection, index: SearchIndex, query: SearchQuery) -> list[_Filter]:
@@ -283,7 +289,7 @@ def _by_relevance(connection, expression: str, filters: list[_Filter],
     word in its title. Ranking only the title matches first keeps a broad search fast:
     BM25 over every hit is computed only when the title matches run out. The filters are
     terms of the same query, so FTS5 ranks only what passes them."""
-    narrowing = "".join(f" AND {f.expression}" for f in filters)
+    narrowing = _narrowing(filters)
     ranked: list[int] = []
     seen: set[int] = set()
     for match in (f"title : ({expression})", expression):
