@@ -86,7 +86,8 @@ class GenerationWriter:
     def add(self, entry: Entry, nt: str, searchable: Searchable) -> None:
         """A record's checked N-Triples and search entry, replacing what it had
         published before."""
-        self.checked.write(self._once(entry, _with_modified(self.catalogue, entry, nt)))
+        subject = ntriples.term(self.catalogue.uris.record(entry.id))
+        self.checked.write(self._once(subject, nt) + _modified(subject, entry))
         self.search.add(entry.id, entry.first_published, searchable)
         self.added += 1
         known = self.before.entries.get(entry.id)
@@ -97,9 +98,9 @@ class GenerationWriter:
             self._hand_over()
             self._start_file()
 
-    def _once(self, entry: Entry, nt: str) -> str:
+    def _once(self, subject: str, nt: str) -> str:
         """The record's lines, less those about others (authors) written before."""
-        own = f"{ntriples.term(self.catalogue.uris.record(entry.id))} "
+        own = subject + " "
         kept = []
         for line in nt.split("\n")[:-1]:  # not splitlines: literals may hold U+2028
             if not line.startswith(own):
@@ -191,11 +192,10 @@ MODIFIED = f"<{DCTERMS.modified}>"
 DATE_TIME = f"<{XSD.dateTime}>"
 
 
-def _with_modified(catalogue: Catalogue, entry: Entry, nt: str) -> str:
-    """A record's triples with its modification time (an ISO 8601 time written by
-    ingest: nothing in it needs escaping)."""
-    uri = catalogue.uris.record(entry.id)
-    return f'{nt}<{uri}> {MODIFIED} "{entry.modified}"^^{DATE_TIME} .\n'
+def _modified(subject: str, entry: Entry) -> str:
+    """The record's modification time as a line of N-Triples (an ISO 8601 time written
+    by ingest: nothing in it needs escaping)."""
+    return f'{subject} {MODIFIED} "{entry.modified}"^^{DATE_TIME} .\n'
 
 
 def _tombstones(catalogue: Catalogue, registry: Registry) -> Graph:

@@ -136,6 +136,17 @@ def _first(values: dict, predicate) -> str | None:
     return str(found[0]) if found else None
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """A combination of concepts as the index stores it."""
+
+    direct: list[int]
+    above: list[int]
+    words: str
+    broader_words: str
+    keys: str
+
+
 def is_current(path: Path) -> bool:
     """An index exists at ``path`` and has this version's layout."""
     if not Path(path).exists():
@@ -221,6 +232,7 @@ class IndexWriter:
             self.connection = connection
             self.concepts = self.read_concepts()
             self.concept_ids = self._write_concepts()
+            self.placements: dict[tuple[str, ...], _Placed] = {}
             self.author_ids = dict(connection.execute("SELECT uri, id FROM authors"))
             self.next_rowid = connection.execute(
                 "SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
@@ -294,29 +306,35 @@ class IndexWriter:
             cursor.execute(f"DELETE FROM {table} WHERE record = ?", found)
 
     def _texts(self, cursor, record: Searchable) -> tuple[str, str, str, str, str, str]:
-        direct = [self.concepts[c] for c in record.concepts if c in self.concepts]
-        above = self._above(record)
-        keys = [concept_key(self.concept_ids[c.uri]) for c in direct]
-        keys += [concept_key(self.concept_ids[c]) for c in above]
-        keys += [author_key(self._author_id(cursor, uri, name)) for uri, name in record.authors]
+        placed = self._placed(record.concepts)
+        keys = [placed.keys, *(author_key(self._author_id(cursor, uri, name))
+                               for uri, name in record.authors)]
         if record.year is not None:
             keys.append(year_key(record.year))
         return (record.title, record.summary, " ; ".join(n for _, n in record.authors),
-                " ; ".join(c.words for c in direct),
-                " ; ".join(self.concepts[c].words for c in above), " ".join(keys))
+                placed.words, placed.broader_words, " ".join(keys))
 
     def _concept_rows(self, rowid: int, record: Searchable) -> list[tuple[int, int, int]]:
-        return [(rowid, self.concept_ids[c], 1) for c in record.concepts
-                if c in self.concept_ids] + \
-            [(rowid, self.concept_ids[c], 0) for c in self._above(record)]
+        placed = self._placed(record.concepts)
+        return [(rowid, concept, 1) for concept in placed.direct] + \
+            [(rowid, concept, 0) for concept in placed.above]
 
-    def _above(self, record: Searchable) -> list[str]:
-        """The concepts above the record's own, not named by it."""
-        above = set()
-        for concept in record.concepts:
-            if concept in self.concepts:
-                above |= self.concepts[concept].ancestors
-        return sorted(c for c in above - set(record.concepts) if c in self.concept_ids)
+    def _placed(self, concepts: tuple[str, ...]) -> _Placed:
+        """What a record's concepts put in the index, worked out once per combination of
+        concepts (records share them: a hundred thousand records have a few thousand)."""
+        found = self.placements.get(concepts)
+        if found is None:
+            direct = [self.concepts[c] for c in concepts if c in self.concepts]
+            above = sorted({a for c in direct for a in c.ancestors} - set(concepts))
+            above = [a for a in above if a in self.concept_ids]
+            ids = [self.concept_ids[c.uri] for c in direct] + [self.concept_ids[a] for a in above]
+            found = self.placements[concepts] = _Placed(
+                direct=[self.concept_ids[c.uri] for c in direct],
+                above=[self.concept_ids[a] for a in above],
+                words=" ; ".join(c.words for c in direct),
+                broader_words=" ; ".join(self.concepts[a].words for a in above),
+                keys=" ".join(concept_key(i) for i in ids))
+        return found
 
     def _author_id(self, cursor, uri: str, name: str) -> int:
         known = self.author_ids.get(uri)
