@@ -27,14 +27,6 @@ class Concept:
     """Every concept above this one in any scheme, through skos:broader and the inverse
     of skos:narrower: a country is inside its regions, a region inside larger ones."""
 
-    def label(self, language: str, fallback: str = "en") -> str:
-        return label_in(self.labels, language, fallback, self.key)
-
-
-def label_in(labels: dict[str, str], language: str, fallback: str, otherwise: str) -> str:
-    """The label in ``language``, else in ``fallback``, else ``otherwise``."""
-    return labels.get(language) or labels.get(fallback) or otherwise
-
 
 def read_concepts(vocab: Graph) -> dict[str, Concept]:
     schemes = {str(c): str(s) for c, s in vocab.subject_objects(SKOS.inScheme)}

@@ -19,7 +19,6 @@ from typing import Callable
 
 from ..rdf.uris import fold
 from .bitmaps import Postings, rowids
-from .concepts import label_in
 from .index import author_key, concept_key, year_key
 
 CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
@@ -82,10 +81,6 @@ class Results:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.size))
-
-
-class QueryError(ValueError):
-    """A parameter that cannot be understood; the message says which and why."""
 
 
 WORD = re.compile(r"\w+")
@@ -349,11 +344,11 @@ def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]
             for r in chosen]
 
 
-def _authors_of(connection, rowids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _authors_of(connection, records: list[int]) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = {}
     for record, key, name in connection.execute(
             "SELECT record, key, name FROM record_authors "
-            f"JOIN authors ON authors.id = author WHERE record IN ({_marks(rowids)})", rowids):
+            f"JOIN authors ON authors.id = author WHERE record IN ({_marks(records)})", records):
         found.setdefault(record, []).append((key, name))
     return found
 
@@ -392,7 +387,8 @@ class IndexedConcept:
     depth: int = 0
 
     def label(self, language: str, fallback: str = "en") -> str:
-        return label_in(self.labels, language, fallback, self.key)
+        """The label in ``language``, else in ``fallback``, else the key."""
+        return self.labels.get(language) or self.labels.get(fallback) or self.key
 
 
 class ConceptTable:
