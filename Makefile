@@ -20,6 +20,7 @@ serve: install
 
 test: install
 	$(BIN)/pytest -q
+	CTLIB_TEST_STORE=oxigraph $(BIN)/pytest -q -m e2e
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from . import stores
+
 from ctlib.catalogue import Catalogue
 from ctlib.config import load_config
 
@@ -49,4 +51,31 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
         "CTLIB_SHAPES_DIR": str(ROOT / "shapes"),
         "CTLIB_SOURCE_DIR": str(ROOT / "data"),
     })
+    env.update(stores.settings(tmp_path))
     return env
+
+
+END_TO_END = ("cli_env(", "running_server(")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests of modules that run the `ctlib` command or server are end-to-end (``-m
+    e2e``): the ones run again against a remote store (tests/stores.py)."""
+    for item in items:
+        source = Path(item.fspath).read_text()
+        if any(marker in source for marker in END_TO_END):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _one_store_per_test():
+    """A remote store started for a test is stopped after it (a module's stays on)."""
+    before = stores.started()
+    yield
+    stores.stop(stores.started() - before)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_store_left():
+    yield
+    stores.stop(stores.started())

@@ -207,13 +207,12 @@ def test_an_ingest_that_changes_nothing_links_the_index_and_load_keeps_it(tmp_pa
 
 def test_index_follows_reingests(tmp_path):
     """Withdrawn records leave the index, changed ones are replaced, others are kept."""
-    ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
     changed = tmp_path / "changed.jsonl"
     changed.write_text((DATA / "unusual-ids.jsonl").read_text(encoding="utf-8").splitlines()[0]
                        .replace("Its id has a slash", "Zanzibar now appears in it") + "\n",
                        encoding="utf-8")
-    ingest(tmp_path, LISTING, changed)
-    with running_server(tmp_path, settings={}) as url:
+    with running_server(tmp_path, [LISTING, DATA / "unusual-ids.jsonl"],
+                        [LISTING, changed]) as url:
         assert ids(found(url, q="Zanzibar")) == ["CT/2019 #7"]
         assert found(url, q="umlaut")["total"] == 0  # the other record was withdrawn
         assert ids(found(url, q="referral"))[0] == NRM

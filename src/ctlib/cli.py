@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from .catalogue import Catalogue, CatalogueError
 from .config import SETTINGS, load_config
 from .ingest import IngestReport, ingest
-from .store import NoCatalogue
+from .store import NoCatalogue, StoreUnavailable
 
 EXIT_CODES = "Exit codes: 0 clean; 1 some records rejected; 2 error, nothing changed."
 
@@ -25,6 +27,20 @@ def _catalogue() -> Catalogue:
         return Catalogue(load_config())
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def _failing_clearly() -> Iterator[None]:
+    """The errors ctlib expects (bad input, nothing published yet, the store's server
+    down) as one line on stderr and their exit code, never a traceback."""
+    try:
+        yield
+    except CatalogueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except (NoCatalogue, StoreUnavailable) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
 
 
 def _settings_help() -> str:
@@ -59,11 +75,8 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
 def _run_checks(paths: tuple[Path, ...], quiet: bool, publish: bool) -> None:
     catalogue = _catalogue()
     sources = list(paths) or [catalogue.config.source_dir]
-    try:
+    with _failing_clearly():
         report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
-    except CatalogueError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
     if not quiet:
         for problem in report.problems:
             click.echo(str(problem))
@@ -91,11 +104,8 @@ def _summary(report: IngestReport, published: bool) -> str:
 def load(files: tuple[Path, ...], graph: str) -> None:
     """Load RDF FILES (format from the extension) into the named graph --graph."""
     from .export import load as load_files
-    try:
+    with _failing_clearly():
         count = load_files(_catalogue(), list(files), graph)
-    except CatalogueError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
     click.echo(f"<{graph}> now holds {count} triples", err=True)
 
 
@@ -107,15 +117,12 @@ def load(files: tuple[Path, ...], graph: str) -> None:
 def export(format_name: str, output: Path | None) -> None:
     """Write the whole published catalogue."""
     from .export import export as export_store
-    try:
+    with _failing_clearly():
         if output is None:
             export_store(_catalogue(), format_name, sys.stdout.buffer)
         else:
             with open(output, "wb") as out:
                 export_store(_catalogue(), format_name, out)
-    except NoCatalogue as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
 
 
 @main.command(epilog=EXIT_CODES)
@@ -123,11 +130,8 @@ def export(format_name: str, output: Path | None) -> None:
 def stats(as_json: bool) -> None:
     """Counts of records, triples and concepts per scheme; the generation and last ingest."""
     from .stats import stats as catalogue_stats
-    try:
+    with _failing_clearly():
         numbers = catalogue_stats(_catalogue())
-    except NoCatalogue as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
     if as_json:
         click.echo(json.dumps(numbers, indent=2))
         return

@@ -54,6 +54,12 @@ def _sitemap_size(value: str) -> int:
     return number
 
 
+def _url(value: str) -> str:
+    if value and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+        raise ValueError(f"must be an http(s) URL like http://localhost:7878, got {value!r}")
+    return value
+
+
 def _email(value: str) -> str:
     # the pattern of OAI-PMH's emailType, which Identify must satisfy
     if not re.fullmatch(r"\S+@(\S+\.)+\S+", value):
@@ -105,6 +111,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oai_page_size", 100,
             "Records in one OAI-PMH ListRecords response; ListIdentifiers gives five times "
             "as many headers.", _positive_int),
+    Setting("store", "",
+            "URL of a SPARQL 1.1 server to publish to and read from (Query, Update and "
+            "Graph Store protocols); empty: the embedded store in CTLIB_DATA_DIR.", _url),
+    Setting("store_query_url", "", "The store's query endpoint; default CTLIB_STORE + /query.",
+            _url),
+    Setting("store_update_url", "",
+            "The store's update endpoint; default CTLIB_STORE + /update.", _url),
+    Setting("store_data_url", "",
+            "The store's Graph Store Protocol endpoint; default CTLIB_STORE + /store.", _url),
+    Setting("store_user", "", "User name for the store (HTTP basic authentication)."),
+    Setting("store_password", "", "Password for the store (HTTP basic authentication)."),
+    Setting("store_timeout", 300.0,
+            "Seconds the store may take over one request of ctlib's own (publishing, "
+            "pages); /sparql queries get CTLIB_SPARQL_TIMEOUT.", _positive_seconds),
+    Setting("store_poll", 1.0,
+            "Seconds a web worker goes on answering from the generation it knows before "
+            "asking the remote store which one is published.", _positive_seconds),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -15,13 +15,13 @@ from .catalogue import Catalogue, CatalogueError
 from .formats import BY_NAME, for_path
 from .publish import owned_by_ingest
 from .rdf.namespaces import PREFIXES
-from .store import EmbeddedStore
+from .store import Source, generations
 
 
 def export(catalogue: Catalogue, format_name: str, output: BinaryIO) -> None:
     """Every published quad (N-Quads, TriG), or the union of all graphs (other formats)."""
     fmt = BY_NAME[format_name]
-    store = EmbeddedStore(catalogue.config.data_dir).open()
+    store = Source(catalogue.config).open().store
     if fmt.dataset:
         store.dump(output, fmt.rdf_format, prefixes=PREFIXES)
         return
@@ -38,7 +38,7 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
     if owned_by_ingest(catalogue, graph):
         raise CatalogueError(f"<{graph}> is written by ingest; load into another graph")
     formats = [(path, _format(path)) for path in files]
-    store_dir = EmbeddedStore(catalogue.config.data_dir)
+    store_dir = generations(catalogue.config)
     previous = store_dir.current()
     with store_dir.new_generation(copy_current=True) as generation:
         store = pyoxigraph.Store(str(generation.store_path))

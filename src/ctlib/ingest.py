@@ -28,7 +28,7 @@ from .records import read_sources
 from .records.model import Problem, Record, Severity
 from .registry import Entry, Registry
 from .search import index as search_index
-from .store import EmbeddedStore, Generation
+from .store import Generation, generations
 
 
 @dataclass
@@ -82,7 +82,7 @@ def _collecting_rarely():
 def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
            progress: bool = False) -> IngestReport:
     """Check every record of ``paths``; with ``publish``, make the result the catalogue."""
-    store = EmbeddedStore(catalogue.config.data_dir)
+    store = generations(catalogue.config)
     if not publish:
         with _collecting_rarely():
             return _ingest(paths, catalogue, store.current(), None, progress)

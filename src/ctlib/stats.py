@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import pyoxigraph
-
 from .catalogue import Catalogue
 from .rdf.namespaces import PREFIXES as NAMESPACES
 from .registry import Registry
-from .store import EmbeddedStore, NoCatalogue
+from .store import Source
 
 PREFIXES = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in NAMESPACES.items())
 
 
 def stats(catalogue: Catalogue) -> dict:
     """Counts of one generation: the link to it is read once, so a switch cannot mix two."""
-    generation = EmbeddedStore(catalogue.config.data_dir).current()
-    if generation is None:
-        raise NoCatalogue(f"no catalogue published in {catalogue.config.data_dir} yet: "
-                          "run `ctlib ingest`")
-    store = pyoxigraph.Store.read_only(str(generation.store_path))
+    opened = Source(catalogue.config).open()
+    generation, store = opened.generation, opened.store
     return {
         "generation": generation.id,
         "last_ingest": Registry.read_info(generation.registry_path).get("ingested"),

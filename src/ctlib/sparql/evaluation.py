@@ -69,6 +69,11 @@ def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
     except (OSError, ValueError, RuntimeError) as error:
         conn.send(("error", 400, f"the query cannot be run: {error}"))
         return
+    send(result, job, conn)
+
+
+def send(result, job: Job, conn) -> None:
+    """A query's result, in the format negotiated for its kind, as messages to ``conn``."""
     kind = result_kind(result)
     name = job.formats.get(kind)
     if name is None:

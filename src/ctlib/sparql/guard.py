@@ -14,7 +14,7 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREAT
                              "MOVE", "COPY", "WITH"})
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
-_TOKENS = re.compile(r'''
+TOKENS = re.compile(r'''
       """(?:[^"\\]|\\.|"(?!""))*"""          # long strings
     | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
     | "(?:[^"\\\n\r]|\\.)*"                  # strings
@@ -56,7 +56,7 @@ def check(query: str, max_bytes: int) -> frozenset[str]:
 
 def keywords(query: str) -> list[str]:
     """The bare words of a query, upper-cased, in order."""
-    return [match.group("word").upper() for match in _TOKENS.finditer(query)
+    return [match.group("word").upper() for match in TOKENS.finditer(query)
             if match.group("word")]
 
 

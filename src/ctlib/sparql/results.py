@@ -30,12 +30,24 @@ class Written:
     truncated: bool
 
 
+class Solutions:
+    """Solutions made here rather than by pyoxigraph (a remote store's, with graph names
+    changed): ``variables``, and rows that are lists of terms, None where unbound."""
+
+    def __init__(self, variables: list, rows: Iterable[list]):
+        self.variables = variables
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[list]:
+        return iter(self.rows)
+
+
 def write(result, fmt: Format, out, max_rows: int) -> Written:
     """``result`` (what Store.query returned) to ``out`` (a binary writer) as ``fmt``."""
     if isinstance(result, ox.QueryBoolean):
         out.write(BOOLEAN_WRITERS[fmt.name](bool(result)).encode())
         return Written(1, False)
-    if isinstance(result, ox.QuerySolutions):
+    if isinstance(result, (ox.QuerySolutions, Solutions)):
         return _write_solutions(result, fmt, out, max_rows)
     counted = _Counted(result, max_rows)
     ox.serialize(counted, out, fmt.rdf_format, prefixes=PREFIXES)
@@ -46,7 +58,7 @@ def kind(result) -> str:
     """``boolean``, ``solutions`` or ``graph``: which formats apply."""
     if isinstance(result, ox.QueryBoolean):
         return "boolean"
-    return "solutions" if isinstance(result, ox.QuerySolutions) else "graph"
+    return "solutions" if isinstance(result, (ox.QuerySolutions, Solutions)) else "graph"
 
 
 class _Counted:
@@ -67,7 +79,7 @@ class _Counted:
             yield item
 
 
-def _write_solutions(solutions: ox.QuerySolutions, fmt: Format, out, max_rows: int) -> Written:
+def _write_solutions(solutions: ox.QuerySolutions | Solutions, fmt: Format, out, max_rows: int) -> Written:
     names = [variable.value for variable in solutions.variables]
     start, row, separator, end = SOLUTION_WRITERS[fmt.name](names)
     rows = _Counted(solutions, max_rows)

@@ -11,6 +11,11 @@ A writer builds a whole new generation beside the published one and then replace
 the ``current`` symlink with ``os.replace``, an atomic rename: readers see the old
 catalogue or the new one, never a half-loaded one. A writer that fails or is killed
 leaves an incomplete directory that the next writer removes.
+
+With a remote store (``remote``) the generation is still built here, the Oxigraph
+store serving as its staging copy, and is uploaded and published in the remote store
+before the link is switched: the search index, dumps and registry stay files of the
+generation, and web workers read the RDF from the remote store only.
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pyoxigraph
+
+if TYPE_CHECKING:
+    from .remote import Generations
 
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -55,8 +63,9 @@ class Generation:
 
 
 class EmbeddedStore:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, remote: "Generations | None" = None):
         self.data_dir = Path(data_dir)
+        self.remote = remote
 
     @property
     def _generations(self) -> Path:
@@ -108,6 +117,9 @@ class EmbeddedStore:
 
     def _publish(self, generation: Generation) -> None:
         _fsync_tree(generation.path)
+        if self.remote is not None:
+            self.remote.publish(generation.id,
+                                pyoxigraph.Store.read_only(str(generation.store_path)))
         (generation.path / COMPLETE).write_text(generation.id + "\n")
         temporary = self.data_dir / f".{CURRENT}.{os.getpid()}"
         temporary.unlink(missing_ok=True)
@@ -123,6 +135,11 @@ class EmbeddedStore:
         for path in complete[keep:]:
             if current is None or path != current.path:
                 shutil.rmtree(path, ignore_errors=True)
+        if self.remote is not None:
+            kept = {path.name for path in complete[:keep]}
+            for generation in self.remote.known():
+                if generation not in kept:
+                    self.remote.drop(generation)
 
     def _remove_incomplete(self) -> None:
         for path in self._generations.iterdir():

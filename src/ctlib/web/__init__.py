@@ -8,7 +8,7 @@ from flask import Flask
 
 from ..config import Config, load_config
 from ..rdf.uris import Uris
-from ..store import NoCatalogue
+from ..store import NoCatalogue, StoreUnavailable
 from ..sparql.pool import QueryPool
 from . import (browsing, discovery, dumps, errors, oai, pages, record_collections, resources,
                search, sitemaps, sparql)
@@ -24,7 +24,7 @@ class WebContext:
     def __init__(self, config: Config):
         self.config = config
         self.uris = Uris(config.base_uri)
-        self.published = Published(config.data_dir)
+        self.published = Published(config)
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
         self.search_indexes = search.SearchIndexes()
@@ -53,8 +53,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["ctlib"] = WebContext(config)
     app.jinja_env.globals["site_title"] = config.title
     errors.init_app(app)
-    app.register_error_handler(NoCatalogue, lambda error: errors.render_problem(
-        errors.ServiceUnavailable(str(error))))
+    for unavailable in (NoCatalogue, StoreUnavailable):
+        app.register_error_handler(unavailable, lambda error: errors.render_problem(
+            errors.ServiceUnavailable(str(error))))
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(record_collections.blueprint)
     app.register_blueprint(sitemaps.blueprint)

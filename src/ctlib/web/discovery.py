@@ -9,7 +9,6 @@ from what ingest counted (``dataset.json``) and the dump files; the cache, ETags
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
@@ -86,7 +85,7 @@ def _render(snapshot, path: str, fmt: Format) -> Rendered:
 
 
 def _described(snapshot) -> DescribedDataset:
-    generation = Path(snapshot.store_path).parent
+    generation = snapshot.path
     facts = DatasetFacts.read(generation)
     written = [dumps.read(generation, dump) for dump in dumps.DUMPS]
     if facts is None or None in written:

@@ -85,7 +85,7 @@ def _wants_html() -> bool:
 
 
 def _generation_path() -> Path:
-    return Path(_ctx().published.snapshot().store_path).parent
+    return _ctx().published.snapshot().path
 
 
 def _base64(hex_digest: str) -> str:

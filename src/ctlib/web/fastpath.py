@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from ..store import StoreUnavailable
 from .negotiation import negotiate, page_language
 from .representations import MISSING
 from .responses import Rendered, respond
@@ -39,7 +40,10 @@ class CachedDescriptions:
         if target is None:
             return None
         fmt = target.fixed or negotiate(environ.get("HTTP_ACCEPT"), target.offered)
-        snapshot = self.context.published.current()
+        try:
+            snapshot = self.context.published.current()
+        except StoreUnavailable:
+            return None  # the app answers 503 and says why
         if fmt is None or snapshot is None:
             return None
         language = page_language(fmt, environ.get("HTTP_ACCEPT_LANGUAGE"),

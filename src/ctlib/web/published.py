@@ -3,7 +3,6 @@ when an ingest switches ``current``, so a worker never needs a restart."""
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,7 +12,8 @@ import pyoxigraph
 
 from ..rdf.namespaces import SKOS
 from ..registry import Registry
-from ..store import EmbeddedStore, NoCatalogue
+from ..store import Generation, NoCatalogue, Source
+from ..store.remote import RemoteGraphs
 
 LABEL_LANGUAGES = f"""SELECT DISTINCT (LANG(?label) AS ?language)
 WHERE {{ ?labelled <{SKOS.prefLabel}> ?label }}"""
@@ -22,12 +22,29 @@ WHERE {{ ?labelled <{SKOS.prefLabel}> ?label }}"""
 @dataclass(frozen=True)
 class Snapshot:
     generation: str
-    store: pyoxigraph.Store
-    store_path: str
+    store: pyoxigraph.Store | RemoteGraphs
+    path: Path
+    """The generation's directory: its search index, dumps and registry."""
     published: str
     """When it was ingested (ISO 8601), from the generation's registry."""
-    registry_path: Path
-    search_path: Path
+
+    @property
+    def store_path(self) -> str:
+        """The embedded store (a remote store's staging copy: never read by workers)."""
+        return str(Generation(self.generation, self.path).store_path)
+
+    @property
+    def registry_path(self) -> Path:
+        return Generation(self.generation, self.path).registry_path
+
+    @property
+    def search_path(self) -> Path:
+        return Generation(self.generation, self.path).search_path
+
+    @property
+    def remote(self) -> bool:
+        """Read from a remote store: /sparql forwards queries instead of running them."""
+        return isinstance(self.store, RemoteGraphs)
 
     @cached_property
     def label_languages(self) -> frozenset[str]:
@@ -38,32 +55,27 @@ class Snapshot:
 
 
 class Published:
-    def __init__(self, data_dir: Path):
-        self._embedded = EmbeddedStore(data_dir)
-        self._link = Path(data_dir) / "current"
+    def __init__(self, config):
+        self._source = Source(config)
         self._seen: tuple[str, Snapshot] | None = None
         self._lock = threading.Lock()
 
     def snapshot(self) -> Snapshot:
-        """The published generation, reopened only when the ``current`` link changed
-        (one readlink per request otherwise)."""
-        try:
-            target = os.readlink(self._link)
-        except OSError:
-            raise NoCatalogue("no catalogue has been published yet") from None
+        """The published generation, reopened only when another one is published (one
+        readlink per request otherwise, or a question to the remote store every
+        ``CTLIB_STORE_POLL`` seconds)."""
+        key = self._source.key()
+        if key is None:
+            raise NoCatalogue("no catalogue has been published yet")
         seen = self._seen
-        if seen is not None and seen[0] == target:
+        if seen is not None and seen[0] == key:
             return seen[1]
         with self._lock:
-            generation = self._embedded.current()
-            if generation is None:
-                raise NoCatalogue("no catalogue has been published yet")
-            info = Registry.read_info(generation.registry_path)
-            path = str(generation.store_path)
-            snapshot = Snapshot(generation.id, pyoxigraph.Store.read_only(path), path,
-                                info.get("ingested", ""), generation.registry_path,
-                                generation.search_path)
-            self._seen = (target, snapshot)
+            opened = self._source.open()
+            info = Registry.read_info(opened.generation.registry_path)
+            snapshot = Snapshot(opened.generation.id, opened.store, opened.generation.path,
+                                info.get("ingested", ""))
+            self._seen = (key, snapshot)
             return snapshot
 
     def current(self) -> Snapshot | None:

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from ..formats import DESCRIPTION_FORMATS, QUERY_RESULT_FORMATS, Format
 from ..sparql import examples, guard, protocol
 from ..sparql.evaluation import Job
+from ..sparql.forward import Forwarded
 from ..sparql.guard import QueryRefused
 from ..sparql.pool import Answer, QueryFailed, QueryStopped
 from . import errors
@@ -119,14 +120,17 @@ def _stream(answer: Answer):
 
 
 def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, formats: dict,
-         max_rows: int) -> Answer:
+         max_rows: int) -> Answer | Forwarded:
     timeout = min(asked.timeout or ctx.config.sparql_timeout, ctx.config.sparql_timeout)
-    job = Job(store_path=ctx.published.snapshot().store_path, query=asked.query,
+    snapshot = ctx.published.snapshot()
+    job = Job(store_path=snapshot.store_path, query=asked.query,
               base_iri=ctx.uris.base, formats=formats, max_rows=max_rows,
               default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
               dataset_given=asked.dataset_given, query_names_dataset=query_names_dataset,
               prefixes=examples.prefixes(ctx.uris.base))
     try:
+        if snapshot.remote:
+            return Forwarded(snapshot.store, job, timeout)
         return ctx.query_pool.run(job, timeout)
     except QueryFailed as failed:
         raise Problem(failed.status, failed.message) from None
