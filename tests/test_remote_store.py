@@ -6,6 +6,7 @@ CTLIB_TEST_STORE=oxigraph."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ import requests
 
 from ctlib.config import load_config
 from ctlib.sparql.forward import _rewritten
-from ctlib.store.remote import Endpoints
+from ctlib.store.remote import Client, Endpoints, StoreTimeout
 
 from .conftest import ROOT
 from .server import free_port, get, running_server
@@ -116,6 +117,19 @@ def test_graph_names_in_a_forwarded_query_become_the_stored_ones():
     assert _rewritten(query, {}, stored)[0] == (
         "PREFIX a: <http://a/>\nASK { GRAPH <http://s/generation/1/1> { ?s ?p ?o } "
         "GRAPH <http://s/generation/1/1> {} GRAPH ?g {} }")
+
+
+def test_a_store_that_never_answers_is_a_timeout_naming_it():
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # connections are accepted by the kernel, never answered
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+    try:
+        with pytest.raises(StoreTimeout, match=f"the SPARQL store at {url} did not answer "
+                                               "within 0.3 s"):
+            Client(Endpoints(url, url, url), 0.3).query("ASK {}")
+    finally:
+        silent.close()
 
 
 # --- end to end ---

@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..rdf.namespaces import PREFIXES
@@ -126,10 +127,10 @@ class Client:
         try:
             response = self.session.request(method, url, timeout=(min(seconds, 10), seconds),
                                             **arguments)
-        except requests.Timeout as error:
-            raise StoreTimeout(f"the SPARQL store at {url} did not answer within "
-                               f"{seconds:g} s") from error
         except requests.RequestException as error:
+            if _timed_out(error):
+                raise StoreTimeout(f"the SPARQL store at {url} did not answer within "
+                                   f"{seconds:g} s") from error
             raise StoreUnavailable(f"the SPARQL store at {url} cannot be reached "
                                    f"({_reason(error)})") from error
         if response.status_code >= 400:
@@ -141,6 +142,12 @@ class Client:
                 raise StoreRefused(message, text)
             raise StoreUnavailable(message)
         return response
+
+
+def _timed_out(error: requests.RequestException) -> bool:
+    """A timeout, also when it comes wrapped as a failed retry."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.Timeout) or isinstance(reason, ReadTimeoutError)
 
 
 def _reason(error: Exception) -> str:
