@@ -57,9 +57,9 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) ->
         if process.poll() is not None:
             raise RuntimeError(f"ctlib serve exited: {process.stderr.read().decode()}")
         try:
-            requests.get(base + "context.jsonld", timeout=1)
+            requests.get(base + "context.jsonld", timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
             time.sleep(0.1)
     raise RuntimeError("ctlib serve did not start")
 

@@ -125,3 +125,17 @@ def test_bad_setting_is_a_clear_error(tmp_path):
     result = subprocess.run([*CTLIB, "validate"], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode != 0 and "CTLIB_WORKERS" in result.stderr
+
+
+def test_every_file_the_package_reads_is_installed_with_it():
+    """Templates, styles, scripts and example queries are package data: a plain
+    `pip install .` (a container, a system install) must carry them."""
+    import fnmatch
+    import tomllib
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = settings["package-data"]["ctlib"]
+    package = ROOT / "src" / "ctlib"
+    data = [p.relative_to(package).as_posix() for p in package.rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert data and all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+                        for name in data), data

@@ -25,6 +25,7 @@ from .stores import start_oxigraph
 
 LISTING = ROOT / "data" / "library-listing.txt"
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
+OTHER = "after-the-national-referral-mechanism-what-next-for-5a7e13"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?r a dcterms:BibliographicResource }"
 
 
@@ -290,7 +291,7 @@ def test_while_the_store_is_down_pages_answer_503_naming_it_and_then_recover(tmp
             assert get(f"{base}doc/record/{RECORD}.ttl").status_code == 200
             process.terminate()
             process.wait(timeout=30)
-            down = get(f"{base}doc/record/{RECORD}.ttl")
+            down = get(f"{base}doc/record/{OTHER}.ttl")  # not in any cache
             assert down.status_code == 503 and f"the SPARQL store at {store}/query" in down.text
             process = start()
             assert get(f"{base}doc/record/{RECORD}.ttl").status_code == 200

@@ -210,6 +210,23 @@ def test_markup_in_the_data_is_shown_as_text(base):
     assert "<" not in embedded
 
 
+@pytest.mark.parametrize("path", ["dump", "browse", f"id/record/{RECORD}"])
+def test_redirects_name_the_configured_base_whatever_the_host_header(base, path):
+    response = get(f"{base}{path}", BROWSER, Host="evil.example")
+    assert response.status_code in (303, 308)
+    assert response.headers["Location"].startswith(base)
+
+
+def test_no_header_a_client_sends_changes_the_links_of_a_page(base):
+    page = get(f"{base}doc/record/{RECORD}", BROWSER, SCRIPT_NAME="//evil.example",
+               **{"X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "//evil.example"})
+    assert page.status_code == 200 and "evil.example" not in page.text
+    sneaky = requests.get(f"{base}/evil.example/doc/record/{RECORD}", timeout=30,
+                          headers={"SCRIPT_NAME": "//evil.example", "Accept": BROWSER})
+    assert "evil.example" not in sneaky.text
+    assert "evil.example" not in get(f"{base}doc/record/{RECORD}", BROWSER).text
+
+
 def test_a_reingest_is_served_without_a_restart(tmp_path):
     import shutil
     import subprocess

@@ -58,7 +58,13 @@ class Source:
                 return None
         checked, known = self._polled
         if time.monotonic() - checked >= self.poll:
-            known = self.remote.published()
+            try:
+                known = self.remote.published()
+            except StoreUnavailable:
+                if known is None:
+                    raise
+                # the generation known goes on serving what needs no store (cached pages,
+                # search); what needs the store says it is unavailable
             self._polled = (time.monotonic(), known)
         return known
 

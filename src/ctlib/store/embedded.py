@@ -117,10 +117,16 @@ class EmbeddedStore:
 
     def _publish(self, generation: Generation) -> None:
         _fsync_tree(generation.path)
-        if self.remote is not None:
-            self.remote.publish(generation.id,
-                                pyoxigraph.Store.read_only(str(generation.store_path)))
         (generation.path / COMPLETE).write_text(generation.id + "\n")
+        if self.remote is not None:
+            # complete before the store names it: a web worker that learns of it at once
+            # finds its files
+            try:
+                self.remote.publish(generation.id,
+                                    pyoxigraph.Store.read_only(str(generation.store_path)))
+            except BaseException:
+                shutil.rmtree(generation.path, ignore_errors=True)
+                raise
         temporary = self.data_dir / f".{CURRENT}.{os.getpid()}"
         temporary.unlink(missing_ok=True)
         temporary.symlink_to(Path(GENERATIONS) / generation.id)

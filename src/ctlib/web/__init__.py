@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask
+from flask import Flask, current_app, request
 
 from ..config import Config, load_config
 from ..rdf.uris import Uris
@@ -66,5 +66,16 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(dumps.blueprint)
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(oai.blueprint)
+    app.after_request(_redirect_to_the_base)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
     return app
+
+
+def _redirect_to_the_base(response):
+    """Redirects werkzeug makes itself (a missing trailing slash) name the request's host;
+    like every other URL ctlib gives, they name CTLIB_BASE_URI instead."""
+    location = response.headers.get("Location", "")
+    if location.startswith(request.host_url):
+        response.headers["Location"] = current_app.extensions["ctlib"].absolute(
+            location[len(request.host_url):])
+    return response

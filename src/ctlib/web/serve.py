@@ -16,7 +16,12 @@ class Server(BaseApplication):
                         # a thread waits out each SPARQL query (up to the timeout): enough
                         # of them that long queries never hold up page requests
                         "threads": 4 + 2 * config.sparql_processes, "timeout": 60,
-                        "forwarded_allow_ips": "*",
+                        # no header a client sends may change the paths the app sees
+                        # (SCRIPT_NAME would reach links in cached pages): URIs come from
+                        # CTLIB_BASE_URI, so nothing forwarded is needed
+                        "forwarder_headers": "",
+                        # one control socket per user otherwise, shared by every server
+                        "control_socket_disable": True,
                         # SPARQL queries come in URLs: gunicorn's most, not its 4 KiB default
                         "limit_request_line": 8190}
         super().__init__()
