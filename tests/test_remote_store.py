@@ -46,8 +46,10 @@ def ctlib(env: dict, *arguments: str, check: bool = True) -> subprocess.Complete
 
 def store_settings(url: str | None) -> dict[str, str]:
     """The remote store at ``url``; with None, the embedded store (whatever
-    CTLIB_TEST_STORE says)."""
-    return {"CTLIB_STORE": url or "", "CTLIB_STORE_POLL": "0.01"}
+    CTLIB_TEST_STORE says: the endpoints and credentials it may have set are cleared)."""
+    return {"CTLIB_STORE": url or "", "CTLIB_STORE_QUERY_URL": "", "CTLIB_STORE_UPDATE_URL": "",
+            "CTLIB_STORE_DATA_URL": "", "CTLIB_STORE_USER": "", "CTLIB_STORE_PASSWORD": "",
+            "CTLIB_STORE_AUTH": "basic", "CTLIB_STORE_POLL": "0.01"}
 
 
 def stored_graphs(url: str) -> set[str]:

@@ -60,6 +60,12 @@ def _url(value: str) -> str:
     return value
 
 
+def _auth_scheme(value: str) -> str:
+    if value not in ("basic", "digest"):
+        raise ValueError(f"must be basic or digest, got {value!r}")
+    return value
+
+
 def _email(value: str) -> str:
     # the pattern of OAI-PMH's emailType, which Identify must satisfy
     if not re.fullmatch(r"\S+@(\S+\.)+\S+", value):
@@ -120,8 +126,11 @@ SETTINGS: tuple[Setting, ...] = (
             "The store's update endpoint; default CTLIB_STORE + /update.", _url),
     Setting("store_data_url", "",
             "The store's Graph Store Protocol endpoint; default CTLIB_STORE + /store.", _url),
-    Setting("store_user", "", "User name for the store (HTTP basic authentication)."),
-    Setting("store_password", "", "Password for the store (HTTP basic authentication)."),
+    Setting("store_user", "", "User name for the store (HTTP authentication)."),
+    Setting("store_password", "", "Password for the store (HTTP authentication)."),
+    Setting("store_auth", "basic",
+            "How the user name and password are sent: basic or digest (HTTP authentication "
+            "schemes; Virtuoso's /sparql-auth asks for digest).", _auth_scheme),
     Setting("store_timeout", 300.0,
             "Seconds the store may take over one request of ctlib's own (publishing, "
             "pages); /sparql queries get CTLIB_SPARQL_TIMEOUT.", _positive_seconds),

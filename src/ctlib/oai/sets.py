@@ -29,8 +29,8 @@ SELECT ?scheme ?concept ?label ?top WHERE {{
   ?concept <{SKOS.inScheme}> ?scheme .
   OPTIONAL {{ ?concept <{SKOS.prefLabel}> ?label
              FILTER(langMatches(lang(?label), "{NAME_LANGUAGE}")) }}
-  BIND(EXISTS {{ ?scheme <{SKOS.hasTopConcept}> ?concept }}
-       || EXISTS {{ ?concept <{SKOS.topConceptOf}> ?scheme }} AS ?top)
+  BIND(EXISTS {{ {{ ?scheme <{SKOS.hasTopConcept}> ?concept }}
+                UNION {{ ?concept <{SKOS.topConceptOf}> ?scheme }} }} AS ?top)
 }}"""
 
 SCHEME_NAMES = f"""
@@ -87,7 +87,8 @@ def read_sets(store: ox.Store, uris: Uris) -> SetHierarchy:
         label = row["label"].value if row["label"] is not None else spec
         concepts.setdefault(spec, OAISet(spec, label, (concept,)))
         spec_of[concept] = spec
-        if row["top"].value == "true" and concept not in tops[root]:
+        # "1" is xsd:boolean's other lexical form for true (Virtuoso's EXISTS gives 1)
+        if row["top"].value in ("true", "1") and concept not in tops[root]:
             tops[root].append(concept)
     roots = [OAISet(root, names.get(str(uris.scheme(ROOTS[root])), root), tuple(found))
              for root, found in tops.items()]

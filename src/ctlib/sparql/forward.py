@@ -101,23 +101,34 @@ def _prologue(job: Job) -> str:
 
 
 def _dataset(job: Job, graphs: RemoteGraphs) -> tuple[str, list[str], list[str]]:
-    """The query to send and its default and named graphs, by their stored names."""
-    query, from_defaults, from_named = _rewritten(job.query, job.prefixes, graphs.by_name)
+    """The query to send and its default and named graphs, by their stored names.
+
+    ``GRAPH <name>`` names the stored graph when the named graphs hold it; any other
+    ``GRAPH <iri>`` names ``graphs.nowhere`` (never stored), which is then one of the
+    named graphs: the pattern matches nothing on every store. (Virtuoso answers an ASK
+    or a COUNT over a graph outside the named graphs as if the pattern matched once.)"""
+    _, from_defaults, from_named = _rewritten(job.query, job.prefixes, {})
     if job.dataset_given:
         defaults, named = job.default_graphs, job.named_graphs
     elif job.query_names_dataset:
         defaults, named = from_defaults, from_named
     else:
-        return query, list(graphs.stored), list(graphs.stored)
-    return (query, graphs.stored_names(defaults) or [graphs.nowhere],
-            graphs.stored_names(named) or [graphs.nowhere])
+        defaults = named = list(graphs.by_name)
+    defaults = graphs.stored_names(defaults) or [graphs.nowhere]
+    named = graphs.stored_names(named) or [graphs.nowhere]
+    visible = {name: stored for name, stored in graphs.by_name.items() if stored in named}
+    query, _, _ = _rewritten(job.query, job.prefixes, visible, graphs.nowhere)
+    if f"<{graphs.nowhere}>" in query and graphs.nowhere not in named:
+        named.append(graphs.nowhere)
+    return query, defaults, named
 
 
-def _rewritten(query: str, prefixes: dict[str, str],
-               stored: dict[str, str]) -> tuple[str, list[str], list[str]]:
+def _rewritten(query: str, prefixes: dict[str, str], stored: dict[str, str],
+               elsewhere: str = "") -> tuple[str, list[str], list[str]]:
     """The query less its FROM and FROM NAMED clauses, with ``GRAPH <name>`` naming the
-    stored graph; and the graphs the FROM clauses named. (A graph name reaching GRAPH
-    through a variable is not renamed: the dataset already holds only the catalogue.)"""
+    stored graph (or ``elsewhere``, when given, for a name ``stored`` does not hold);
+    and the graphs the FROM clauses named. (A graph name reaching GRAPH through a
+    variable is not renamed: the dataset already holds only the catalogue.)"""
     declared = dict(prefixes)
     tokens = [t for t in TOKENS.finditer(query) if not t.group().isspace()
               and not t.group().startswith("#")]
@@ -136,8 +147,8 @@ def _rewritten(query: str, prefixes: dict[str, str],
                 kept.append(query[position:tokens[i].start()])
                 position, i = tokens[j].end(), j
         elif word == "GRAPH" and following is not None and _names(following.group()):
-            name = stored.get(_iri(following.group(), declared))
-            if name is not None:
+            name = stored.get(_iri(following.group(), declared)) or elsewhere
+            if name:
                 kept.append(query[position:following.start()] + f"<{name}>")
                 position, i = following.end(), i + 1
         i += 1

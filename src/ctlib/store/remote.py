@@ -32,10 +32,12 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 import requests
 from requests.adapters import HTTPAdapter
+from requests.auth import HTTPDigestAuth
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..rdf.namespaces import PREFIXES
+from ..sparql.guard import keywords
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -67,6 +69,8 @@ class Endpoints:
     """The Graph Store HTTP Protocol endpoint (``?graph=`` is added)."""
     user: str = ""
     password: str = ""
+    auth: str = "basic"
+    """The HTTP authentication scheme: ``basic`` or ``digest``."""
 
     @classmethod
     def from_config(cls, config) -> "Endpoints":
@@ -75,7 +79,7 @@ class Endpoints:
         return cls(config.store_query_url or urljoin(root, "query"),
                    config.store_update_url or urljoin(root, "update"),
                    config.store_data_url or urljoin(root, "store"),
-                   config.store_user, config.store_password)
+                   config.store_user, config.store_password, config.store_auth)
 
 
 class Client:
@@ -86,14 +90,22 @@ class Client:
     def __init__(self, endpoints: Endpoints, timeout: float):
         self.endpoints = endpoints
         self.timeout = timeout
-        self.session = requests.Session()
-        retry = Retry(total=RETRIES, connect=RETRIES, read=0, status=0, other=0,
-                      backoff_factor=0.25, allowed_methods=None)
+        self.session = self._session(Retry(total=RETRIES, connect=RETRIES, read=0, status=0,
+                                           other=0, backoff_factor=0.25, allowed_methods=None))
+        self.once = self._session(Retry(total=0, connect=0, read=0, status=0, other=0))
+        """For a request with a deadline of its own (a /sparql query): no retry carries it
+        past the deadline (a busy Virtuoso leaves new connections waiting for seconds)."""
+
+    def _session(self, retry: Retry) -> requests.Session:
+        session = requests.Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        if endpoints.user:
-            self.session.auth = (endpoints.user, endpoints.password)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        if self.endpoints.user and self.endpoints.auth == "digest":
+            session.auth = HTTPDigestAuth(self.endpoints.user, self.endpoints.password)
+        elif self.endpoints.user:
+            session.auth = (self.endpoints.user, self.endpoints.password)
+        return session
 
     def query(self, query: str, default_graphs: Iterable[str] = (),
               named_graphs: Iterable[str] = (), timeout: float | None = None):
@@ -102,7 +114,7 @@ class Client:
                               data=[("query", query),
                                     *(("default-graph-uri", g) for g in default_graphs),
                                     *(("named-graph-uri", g) for g in named_graphs)],
-                              headers={"Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9",
+                              headers={"Accept": _accepted(query),
                                        "Accept-Encoding": "identity"})
         kind = response.headers.get("Content-Type", "").split(";")[0].strip()
         if kind == RESULTS_JSON:
@@ -125,8 +137,9 @@ class Client:
     def _send(self, method: str, url: str, timeout: float | None, **arguments):
         seconds = timeout or self.timeout
         try:
-            response = self.session.request(method, url, timeout=(min(seconds, 10), seconds),
-                                            **arguments)
+            session = self.session if timeout is None else self.once
+            response = session.request(method, url, timeout=(min(seconds, 10), seconds),
+                                       **arguments)
         except requests.RequestException as error:
             if _timed_out(error):
                 raise StoreTimeout(f"the SPARQL store at {url} did not answer within "
@@ -148,6 +161,13 @@ def _timed_out(error: requests.RequestException) -> bool:
     """A timeout, also when it comes wrapped as a failed retry."""
     reason = getattr(error.args[0], "reason", None) if error.args else None
     return isinstance(error, requests.Timeout) or isinstance(reason, ReadTimeoutError)
+
+
+def _accepted(query: str) -> str:
+    """The one format to ask for, by the query's form: offered both, a store may answer
+    a CONSTRUCT or DESCRIBE in a results format (Virtuoso does, in a JSON of its own)."""
+    form = next((word for word in keywords(query) if word not in ("BASE", "PREFIX")), "")
+    return N_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_JSON
 
 
 def _reason(error: Exception) -> str:
@@ -219,11 +239,16 @@ class Generations:
             for graph, path in uploads:
                 with open(path, "rb") as data:
                     self.client.put_graph(graph, data)
+        # Insert, then delete the others: no OPTIONAL in a WHERE clause (Virtuoso finds
+        # no solution for an OPTIONAL that matches nothing, and so would insert nothing
+        # the first time); a store that commits the two operations apart shows two
+        # complete generations for a moment, never none.
         self.client.update(
+            f"INSERT DATA {{ GRAPH <{self.book}> {{ <{self.book}> {self.published_term} "
+            f"<{node}> }} }} ;\n"
             f"DELETE {{ GRAPH <{self.book}> {{ <{self.book}> {self.published_term} ?old }} }} "
-            f"INSERT {{ GRAPH <{self.book}> {{ <{self.book}> {self.published_term} <{node}> }} }} "
-            f"WHERE {{ OPTIONAL {{ GRAPH <{self.book}> "
-            f"{{ <{self.book}> {self.published_term} ?old }} }} }}")
+            f"WHERE {{ GRAPH <{self.book}> {{ <{self.book}> {self.published_term} ?old }} "
+            f"FILTER (?old != <{node}>) }}")
 
     def drop(self, generation: str) -> None:
         """Remove a generation's description and the graphs no other generation names
