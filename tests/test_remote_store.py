@@ -16,8 +16,10 @@ import pytest
 import requests
 
 from ctlib.config import load_config
-from ctlib.sparql.forward import _rewritten
-from ctlib.store.remote import Client, Endpoints, StoreTimeout
+from ctlib.sparql.evaluation import Job
+from ctlib.sparql.forward import Forwarded, _rewritten
+from ctlib.sparql.pool import QueryStopped
+from ctlib.store.remote import Client, Endpoints, RemoteGraphs, StoreTimeout
 
 from .conftest import ROOT
 from .server import free_port, get, running_server
@@ -122,17 +124,39 @@ def test_graph_names_in_a_forwarded_query_become_the_stored_ones():
         "GRAPH <http://s/generation/1/1> {} GRAPH ?g {} }")
 
 
-def test_a_store_that_never_answers_is_a_timeout_naming_it():
+@pytest.fixture
+def silent_store():
+    """The URL of a store that accepts connections (the kernel does) and never answers."""
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
-    silent.listen(1)  # connections are accepted by the kernel, never answered
-    url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+    silent.listen(1)
     try:
-        with pytest.raises(StoreTimeout, match=f"the SPARQL store at {url} did not answer "
-                                               "within 0.3 s"):
-            Client(Endpoints(url, url, url), 0.3).query("ASK {}")
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/query"
     finally:
         silent.close()
+
+
+def test_a_store_that_never_answers_is_a_timeout_naming_it(silent_store):
+    with pytest.raises(StoreTimeout, match=f"the SPARQL store at {silent_store} did not "
+                                           "answer within 0.3 s"):
+        Client(Endpoints(silent_store, silent_store, silent_store), 0.3).query("ASK {}")
+
+
+class _QuickToGiveUp(Client):
+    """A client whose read timeout comes before the query's deadline: the order the two
+    may come in when they are one instant."""
+
+    def query(self, query, default_graphs=(), named_graphs=(), timeout=None):
+        return super().query(query, default_graphs, named_graphs, 0.2)
+
+
+def test_a_forwarded_query_the_store_times_out_is_stopped_not_failed(silent_store):
+    client = _QuickToGiveUp(Endpoints(silent_store, silent_store, silent_store), 30)
+    graphs = RemoteGraphs(client, {}, "http://s/graph/none")
+    job = Job(store_path="", query="ASK {}", base_iri="http://s/",
+              formats={"boolean": "json"}, max_rows=10)
+    with pytest.raises(QueryStopped, match=f"{silent_store} did not answer within 0.2 s"):
+        Forwarded(graphs, job, timeout=30)
 
 
 # --- end to end ---

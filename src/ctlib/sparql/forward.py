@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from ..store.remote import RemoteGraphs, StoreRefused, StoreUnavailable
+from ..store.remote import RemoteGraphs, StoreRefused, StoreTimeout, StoreUnavailable
 from .evaluation import Job, send
 from .guard import TOKENS
 from .pool import QueryFailed, QueryStopped
@@ -36,8 +36,7 @@ class Forwarded:
         threading.Thread(target=self._answer, args=(graphs, job, timeout), daemon=True,
                          name="sparql forward").start()
         message = self._next()
-        if message[0] == "error":
-            raise QueryFailed(message[1], message[2])
+        _raise_for(message)
         _, self.kind, self.format_name, self.first, self.end = message
 
     def rest(self) -> Iterator[bytes]:
@@ -48,7 +47,7 @@ class Forwarded:
             elif message[0] == "end":
                 self.end = (message[1], message[2])
             else:
-                raise QueryFailed(message[1], message[2])
+                _raise_for(message)
 
     def close(self) -> None:
         self.messages.cancelled.set()
@@ -60,6 +59,8 @@ class Forwarded:
             send(_Named(graphs.stored).result(result), job, self.messages)
         except _Cancelled:
             pass
+        except StoreTimeout as error:  # its read timeout and our deadline are one instant
+            self.messages.send(("stopped", str(error)))
         except StoreRefused as error:
             self.messages.send(("error", 400, "the query is not valid SPARQL 1.1, or the store "
                                               f"cannot run it: {error.answer}"))
@@ -72,6 +73,14 @@ class Forwarded:
         except queue.Empty:
             self.close()
             raise QueryStopped("the query ran out of time") from None
+
+
+def _raise_for(message) -> None:
+    """A failure the answering thread sent, raised as the query pool raises it."""
+    if message[0] == "stopped":
+        raise QueryStopped(message[1])
+    if message[0] == "error":
+        raise QueryFailed(message[1], message[2])
 
 
 class _Cancelled(Exception):
