@@ -2,16 +2,20 @@
 /search, and the index following re-ingests."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from ctlib.search.query import match_expression
+from ctlib.search.bitmaps import Postings, bitmap, count, parse_rowids, rowids
+from ctlib.search.index import SCHEMA
+from ctlib.search.query import (SearchIndex, _by_relevance, _by_year, match_expression)
 
 from .conftest import DATA, ROOT, cli_env
 from .server import running_server
@@ -37,9 +41,14 @@ def test_what_people_type_becomes_a_safe_expression(typed, expression):
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
+def served(tmp_path_factory):
+    return tmp_path_factory.mktemp("search")
+
+
+@pytest.fixture(scope="module")
+def base(served):
     sources = [LISTING, DATA / "hostile.jsonl", DATA / "unusual-ids.jsonl"]
-    with running_server(tmp_path_factory.mktemp("search"), sources) as url:
+    with running_server(served, sources) as url:
         yield url
 
 
@@ -243,3 +252,73 @@ def test_a_prefix_stands_for_the_indexed_terms_it_begins():
     assert match_expression("zz*", expand) == '"zz"*'
     assert match_expression("many*", lambda prefix: [f"many{n}" for n in range(65)]) == \
         '"many"*'
+
+
+def old_bitmap(ids) -> int:
+    """The bitmaps' definition when they were Python ints: bit n for rowid n."""
+    return sum(1 << n for n in set(ids))
+
+
+@pytest.mark.parametrize("ids", [[], [0], [5, 1, 5, 63, 64, 700], list(range(0, 1000, 3))])
+def test_a_bitmap_has_the_bits_of_its_rowids(ids):
+    bits = bitmap(np.array(ids, dtype=np.int64), 1000)
+    assert int.from_bytes(bits.view(np.uint8).tobytes(), "little") == old_bitmap(ids)
+    assert rowids(bits).tolist() == sorted(set(ids)) and count(bits) == len(set(ids))
+    with pytest.raises(ValueError):  # shared by every search: never changed in place
+        bits &= bits
+
+
+def test_rowids_are_parsed_from_what_sqlite_concatenates():
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(n,) for n in (3, 17, 1_000_001)])
+    listed = connection.execute("SELECT group_concat(n) FROM t").fetchone()[0]
+    assert parse_rowids(listed).tolist() == [3, 17, 1_000_001]
+    nothing = connection.execute("SELECT group_concat(n) FROM t WHERE n < 0").fetchone()[0]
+    assert parse_rowids(nothing).tolist() == []
+
+
+def test_postings_are_read_per_concept_year_and_author():
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(SCHEMA)
+    connection.executemany("INSERT INTO records (rowid, id, title, year, added) "
+                           "VALUES (?, ?, '', ?, '')",
+                           [(1, "a", 2020), (2, "b", 2021), (4, "c", None), (70, "d", 2020)])
+    connection.executemany("INSERT INTO record_concepts VALUES (?, ?, 1)",
+                           [(1, 9), (70, 9), (2, 8)])
+    postings = Postings.read(connection)
+    assert postings.size == 71 and rowids(postings.everything).tolist() == [1, 2, 4, 70]
+    assert {k: rowids(v).tolist() for k, v in postings.concepts.items()} == {8: [2], 9: [1, 70]}
+    assert {k: rowids(v).tolist() for k, v in postings.years.items()} == \
+        {2020: [1, 70], 2021: [2], None: [4]}
+    assert postings.authors == {}
+    assert rowids(postings.union([postings.concepts[8], postings.years[None]])).tolist() == \
+        [2, 4]
+    assert count(postings.union([])) == 0
+
+
+def test_sorting_by_year_pages_through_whole_years_by_their_counts():
+    years = {2020: [1, 3, 5], 2021: [2, 4], None: [7]}
+    postings = Postings(10, bitmap(np.arange(10), 10),
+                        {}, {y: bitmap(np.array(r), 10) for y, r in years.items()}, {})
+    hits = bitmap(np.array([1, 2, 3, 4, 5, 7]), 10)
+    assert _by_year(postings, hits, True, 0, 10) == [2, 4, 1, 3, 5, 7]
+    assert _by_year(postings, hits, True, 1, 3) == [4, 1, 3]
+    assert _by_year(postings, hits, False, 2, 3) == [5, 2, 4]
+    assert _by_year(postings, hits, True, 5, 3) == [7]
+    assert _by_year(postings, hits, True, 6, 3) == []
+
+
+@pytest.mark.parametrize("typed", ["referral", "trafficking", "victim*", "national", "report"])
+def test_ranking_keeps_the_order_of_title_matches_then_every_match_by_rank(base, served, typed):
+    """ORDER BY the BM25 expression with a LIMIT, as FTS5's ORDER BY rank of all."""
+    index = SearchIndex(current(served) / "search.sqlite")
+    expression = match_expression(typed, index.terms_starting)
+    connection, expected = index.connection(), []
+    for match in (f"title : ({expression})", expression):
+        expected += [rowid for (rowid,) in connection.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rank", (match,))
+            if rowid not in expected]
+    assert len(expected) >= 3
+    for wanted in (1, 3, 20, len(expected) + 5):
+        assert _by_relevance(index, expression, [], wanted) == expected[:wanted]

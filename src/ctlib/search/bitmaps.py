@@ -1,16 +1,21 @@
 """Which records have each concept, year and frequent author, as bitmaps in memory.
 
-Bit n of a bitmap (a Python int) stands for the record whose rowid is n. Filtering is
-AND and OR of bitmaps, and a facet count is ``(hits & bitmap).bit_count()``: tens of
-microseconds per facet value at 100k records, where SQLite joins of the hits with the
-facet tables took 150–200 ms. They are read from the index once per generation.
+A bitmap is a numpy array of 64-bit words: bit n (bit n % 8 of byte n // 8) stands for
+the record whose rowid is n. Filtering is AND and OR of bitmaps, and a facet count is
+``count(hits & bitmap)``: 25 µs per facet value at a million records, where SQLite joins
+of the hits with the facet tables took 150–200 ms at 100k. They are read from the index
+once per generation and are read-only: ``&=`` on one would change every later search.
+
+A set of rowids comes out of SQLite as one ``group_concat`` string, parsed and set in C:
+fetching 623,000 rowids a row at a time and setting their bits in Python took 210 ms,
+this 55 ms.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+
+import numpy as np
 
 FREQUENT_AUTHORS = 200
 """Authors with a bitmap: the most prolific. The author facet (its top 15) is counted
@@ -22,62 +27,70 @@ handful of records each cannot lead the facet of a broad search."""
 @dataclass
 class Postings:
     size: int
-    """One more than the largest rowid: the bit length of every bitmap."""
-    everything: int
-    concepts: dict[int, int]
-    years: dict[int | None, int]
-    authors: dict[int, int]
+    """One more than the largest rowid: every bitmap has room for this many bits."""
+    everything: np.ndarray
+    concepts: dict[int, np.ndarray]
+    years: dict[int | None, np.ndarray]
+    authors: dict[int, np.ndarray]
 
     @classmethod
     def read(cls, connection) -> "Postings":
         size = connection.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
-        everything = bitmap((r for (r,) in connection.execute("SELECT rowid FROM records")), size)
-        return cls(size, everything,
-                   _grouped(connection.execute(
-                       "SELECT concept, record FROM record_concepts ORDER BY concept"), size),
-                   _grouped(connection.execute(
-                       "SELECT year, rowid FROM records ORDER BY year"), size),
-                   _grouped(connection.execute(
-                       "SELECT author, record FROM record_authors WHERE author IN ("
-                       " SELECT author FROM record_authors GROUP BY author"
-                       f" ORDER BY COUNT(*) DESC LIMIT {FREQUENT_AUTHORS}) ORDER BY author"), size))
 
-    def bitmap(self, rowids: Iterable[int]) -> int:
+        def grouped(sql: str) -> dict:
+            """(key, group_concat(rowid)) rows -> a bitmap per key: the rows of one array,
+            so that counting reads them in order (14 ms for 556 bitmaps of a million
+            records, 22 ms when each was an array of its own)."""
+            found = connection.execute(sql).fetchall()
+            rows = np.zeros((len(found), _words(size)), np.uint64)
+            for row, (_, listed) in zip(rows, found):
+                row[:] = bitmap(parse_rowids(listed), size)
+            rows.flags.writeable = False
+            return {key: bits for (key, _), bits in zip(found, rows)}
+        return cls(size, bitmap(parse_rowids(connection.execute(
+                       "SELECT group_concat(rowid) FROM records").fetchone()[0]), size),
+                   grouped("SELECT concept, group_concat(record) FROM record_concepts "
+                           "GROUP BY concept"),
+                   grouped("SELECT year, group_concat(rowid) FROM records GROUP BY year"),
+                   grouped("SELECT author, group_concat(record) FROM record_authors "
+                           "WHERE author IN (SELECT author FROM record_authors GROUP BY author"
+                           f" ORDER BY COUNT(*) DESC LIMIT {FREQUENT_AUTHORS}) GROUP BY author"))
+
+    def bitmap(self, rowids: np.ndarray) -> np.ndarray:
         return bitmap(rowids, self.size)
 
+    def union(self, bitmaps) -> np.ndarray:
+        """The records in any of ``bitmaps`` (none when there is none)."""
+        result = np.zeros(_words(self.size), np.uint64)
+        for bits in bitmaps:
+            result |= bits
+        return result
 
 
-def bitmap(rowids: Iterable[int], size: int) -> int:
-    bits = bytearray((size + 7) // 8)
-    for rowid in rowids:
-        bits[rowid >> 3] |= 1 << (rowid & 7)
-    return int.from_bytes(bits, "little")
+def parse_rowids(listed: str | None) -> np.ndarray:
+    """The rowids of SQLite's ``group_concat(rowid)`` (None when no row), parsed in C."""
+    if not listed:
+        return np.empty(0, np.int64)
+    return np.fromstring(listed, dtype=np.int64, sep=",")
 
 
-def _grouped(rows, size: int) -> dict:
-    """(key, rowid) rows ordered by key -> a bitmap per key."""
-    groups: dict = {}
-    current, bits = object(), None
-    for key, rowid in rows:
-        if key != current:
-            if bits is not None:
-                groups[current] = int.from_bytes(bits, "little")
-            current, bits = key, bytearray((size + 7) // 8)
-        bits[rowid >> 3] |= 1 << (rowid & 7)
-    if bits is not None:
-        groups[current] = int.from_bytes(bits, "little")
-    return groups
+def bitmap(rowids: np.ndarray, size: int) -> np.ndarray:
+    """The read-only bitmap, of ``size`` bits rounded up to whole words, of ``rowids``."""
+    flags = np.zeros(_words(size) * 64, dtype=bool)
+    flags[rowids] = True
+    bits = np.packbits(flags, bitorder="little").view(np.uint64)
+    bits.flags.writeable = False
+    return bits
 
 
-NONZERO = re.compile(rb"[^\x00]")
+def count(bits: np.ndarray) -> int:
+    return int(np.bitwise_count(bits).sum())
 
 
-def rowids(bits: int, size: int) -> Iterator[int]:
-    """The set bits of ``bits``, lowest first (zero bytes are skipped at C speed)."""
-    data = bits.to_bytes((size + 7) // 8, "little")
-    for found in NONZERO.finditer(data):
-        position = found.start()
-        byte = data[position]
-        for bit in range(8):
-            if byte >> bit & 1:
-                yield position * 8 + bit
+def rowids(bits: np.ndarray) -> np.ndarray:
+    """The set bits of ``bits``, lowest first."""
+    return np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little"))
+
+
+def _words(size: int) -> int:
+    return -(-size // 64)
