@@ -5,6 +5,7 @@ CTLIB_TEST_STORE=oxigraph."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import subprocess
@@ -157,6 +158,24 @@ def test_a_forwarded_query_the_store_times_out_is_stopped_not_failed(silent_stor
               formats={"boolean": "json"}, max_rows=10)
     with pytest.raises(QueryStopped, match=f"{silent_store} did not answer within 0.2 s"):
         Forwarded(graphs, job, timeout=30)
+
+
+def test_a_graph_is_uploaded_in_parts_and_replaced_whole():
+    triples = [f"<http://s/{n}> <http://p/> \"{n}\" .\n".encode() for n in range(5)]
+    graph = "http://s/graph/uploaded"
+    with oxigraph() as url:
+        client = Client(Endpoints(f"{url}/query", f"{url}/update", f"{url}/store"), 30)
+        client.put_graph(graph, io.BytesIO(b"".join(triples)), lines=2)
+        assert uploaded(client, graph) == {str(n) for n in range(5)}
+        client.put_graph(graph, io.BytesIO(b"".join(triples[3:])), lines=2)
+        assert uploaded(client, graph) == {"3", "4"}
+        client.put_graph(graph, io.BytesIO(b""), lines=2)
+        assert uploaded(client, graph) == set()
+
+
+def uploaded(client: Client, graph: str) -> set[str]:
+    return {row["o"].value for row in client.query(
+        "SELECT ?o WHERE { ?s ?p ?o }", default_graphs=[graph])}
 
 
 # --- end to end ---
