@@ -40,27 +40,39 @@ def describe(store: ox.Store, subject: str, document: str | None, dataset: str,
     """None when the store says nothing about ``subject``. Without a ``document`` (the
     /def/ URIs, which are their own descriptions) no document metadata is added."""
     node = ox.NamedNode(subject)
-    own = _unique(store.quads_for_pattern(node, None, None, None))
+    own, linked = _found(store, node)
     if not own:
         return None
     modified = next((t.object.value for t in own if t.predicate == _MODIFIED), None)
     withdrawn = next((t.object.value for t in own if t.predicate == _WITHDRAWN), None)
     if any(t.predicate == _DEPRECATED for t in own) and withdrawn:
         return Description(node, own, modified, withdrawn)
-    triples = own + _linked(store, own)
+    triples = own + linked
     if document is not None:
         triples += _document(node, ox.NamedNode(document), dataset, licence, modified)
     return Description(node, triples, modified)
 
 
-def _linked(store: ox.Store, own: list[ox.Triple]) -> list[ox.Triple]:
-    linked = {t.object for t in own if isinstance(t.object, ox.NamedNode)
-              and t.predicate != _TYPE}
-    found: list[ox.Triple] = []
-    for resource in sorted(linked, key=lambda n: n.value):
-        for predicate in LINK_DETAILS:
-            found.extend(_unique(store.quads_for_pattern(resource, predicate, None, None)))
-    return found
+def _found(store: ox.Store, node: ox.NamedNode) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The triples of ``node``, and LINK_DETAILS of what it links to, each once whatever
+    graphs hold it: one query, so that a remote store is asked once per description
+    rather than once per linked resource and detail (a record page: ~40 round trips)."""
+    own, linked = set(), set()
+    for row in store.query(_FOUND.format(node=node), use_default_graph_as_union=True):
+        triple = ox.Triple(row["s"], row["p"], row["o"])
+        (own if row["s"] == node else linked).add(triple)
+    return sorted(own, key=str), sorted(linked, key=_linked_order)
+
+
+_FOUND = ("SELECT DISTINCT ?s ?p ?o WHERE {{ {{ {node} ?p ?o BIND ({node} AS ?s) }} UNION "
+          "{{ {node} ?link ?s FILTER (isIRI(?s) && ?link != " + str(_TYPE) + ") "
+          "?s ?p ?o FILTER (?p IN (" + ", ".join(map(str, LINK_DETAILS)) + ")) }} }}")
+_DETAIL_ORDER = {predicate: n for n, predicate in enumerate(LINK_DETAILS)}
+
+
+def _linked_order(triple: ox.Triple) -> tuple:
+    """By resource, then in LINK_DETAILS order: what a reader of the Turtle expects."""
+    return triple.subject.value, _DETAIL_ORDER[triple.predicate], str(triple)
 
 
 def _document(subject, document, dataset: str, licence: str | None,
@@ -78,9 +90,3 @@ def _document(subject, document, dataset: str, licence: str | None,
                                  ox.Literal(modified, datatype=ox.NamedNode(
                                      "http://www.w3.org/2001/XMLSchema#dateTime"))))
     return triples
-
-
-def _unique(quads) -> list[ox.Triple]:
-    """Triples, once each, whatever graphs they came from; in a stable order."""
-    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    return sorted(seen, key=str)
