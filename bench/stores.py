@@ -21,8 +21,9 @@
    start a fresh `ctlib serve --port PORT --workers W` on the data directory, without
    or with CTLIB_STORE; for the remote store Oxigraph server is restarted on its
    directory first (so neither store starts with warm caches of its own process; the
-   machine's page cache is warm for both), and it is stopped while the embedded store
-   is measured. Then, with wrk (bench/deref.py's Lua script, --connections
+   files of the store about to be measured are read once before, so the machine's
+   page cache is warm for both), and it is stopped while the embedded store is
+   measured. Then, with wrk (bench/deref.py's Lua script, --connections
    connections, --threads threads):
      cold     GET /doc/record/{id}.ttl over all records, shuffled, for --duration
               seconds: every request is a representation-cache miss (the server is
@@ -31,13 +32,14 @@
      cold, 1 connection
               the same with one connection (wrk -c 1 -t 1) for --duration seconds,
               from the other end of the list: a miss's latency without queueing
-     warm-up  the --sample sampled records, in runs of --warmup seconds (new
-              connections each: gunicorn gives a connection to whichever worker accepts
-              it first, and each worker has its own cache) until every record was
-              asked about 5 x W times and the caches look full (remote: Oxigraph
-              server's CPU in the last two runs, divided by its CPU per miss in the
-              cold run, under 0.1% of the requests; embedded: the rate no longer
-              rising), or --warmup-max seconds have passed (flagged)
+     warm-up  the --sample sampled records, in runs of --warmup seconds, each going on
+              in the list where the last stopped, with new connections (gunicorn
+              gives a connection to whichever worker accepts it first, and each
+              worker has its own cache), until every record was asked about 5 x W
+              times and the caches look full (remote: Oxigraph server's CPU in the
+              last two runs, divided by its CPU per miss in the cold run, under 0.1%
+              of the requests; embedded: the rate within 5% over the last two runs),
+              or --warmup-max seconds have passed (flagged)
      warm     the same sample for --duration seconds: answered from the caches
    and, for W = --sparql-workers only, SPARQL: every bench/queries/*.rq (with the
    catalogue's prefixes, as bench/sparql.py sends them) POSTed to /sparql, one
@@ -108,6 +110,8 @@ class QueryCell:
     """CPU seconds of ctlib's process tree per timed request."""
     oxigraph_cpu_s: float = 0.0
     """CPU seconds of Oxigraph server per timed request."""
+    store_busy_after_s: float = 0.0
+    """After a failure: how long Oxigraph server went on (its CPU), waited for."""
 
     @property
     def median_ms(self) -> float | None:
@@ -143,6 +147,15 @@ class Oxigraph:
 
     def cpu(self) -> float:
         return sum(cpu_by_process(self.process.pid).values()) if self.process else 0.0
+
+
+def page_in(directory: Path) -> None:
+    """Read every file of a store once, so that neither store starts from disk."""
+    for path in directory.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                while handle.read(1 << 20):
+                    pass
 
 
 def start_ctlib(env: dict, port: int, workers: int, log_path: Path):
@@ -206,7 +219,7 @@ def deref_runs(store: str, workers: int, port: int, ctlib_pid: int, oxigraph: Ox
     # worker accepts first: over many runs every worker sees every record) until each
     # sampled record was asked about 5 x W times and the caches look full: Oxigraph
     # server's CPU showing under 0.1% misses for two runs (remote: a miss costs it dozens
-    # of queries) or the rate no longer rising (embedded); or --warmup-max
+    # of queries) or the rate steady over two runs (embedded); or --warmup-max
     wanted, done, spent, parts = 5 * len(sample) * workers, 0, 0.0, []
 
     def misses(part: Run) -> float:
@@ -221,14 +234,17 @@ def deref_runs(store: str, workers: int, port: int, ctlib_pid: int, oxigraph: Ox
             return False
         if store == "remote":  # Oxigraph server's CPU, in misses: below 0.1% of requests
             return all(misses(p) < 0.001 * p.result.requests for p in parts[-2:])
-        return parts[-1].result.rate <= 1.05 * max(p.result.rate for p in parts[:-1])
+        last, before = parts[-1].result.rate, parts[-2].result.rate
+        return abs(last - before) <= 0.05 * before  # the rate steady
 
+    position = 0  # each run goes on where the last stopped (wrk starts at the list's head)
     while args.warmup > 0 and spent < args.warmup_max and not warm():
-        part = measured(store, workers, "warm-up", port, ctlib_pid, oxigraph, sample, args,
-                        args.warmup, workdir, lua)
+        part = measured(store, workers, "warm-up", port, ctlib_pid, oxigraph,
+                        sample[position:] + sample[:position], args, args.warmup, workdir, lua)
         parts.append(part)
         done += part.result.requests
         spent += part.result.seconds
+        position = (position + part.result.requests // args.threads) % len(sample)
     if parts:
         last = parts[-1]
         last.note = (f"{len(parts)} runs, {spent:.0f} s, {done:,} requests; the last run "
@@ -268,6 +284,7 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
         cell = QueryCell(query.name, store)
         cells.append(cell)
         timeout = args.sparql_timeout + 10
+        cpu_c = cpu_o = 0.0
         for run in range(args.sparql_runs + 1):  # the first is the warm-up
             before_c, before_o = sum(cpu_by_process(ctlib_pid).values()), oxigraph.cpu()
             reply = send(port, "/sparql", query.text, timeout, ACCEPT[query.kind])
@@ -276,7 +293,11 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
             if reply.status != 200:
                 detail = "timed out" if reply.timed_out else \
                     reply.error or reply.body[:200].decode("utf-8", "replace")
-                cell.error = f"{reply.status or 'no answer'}: {' '.join(detail.split())}"[:300]
+                cell.error = (f"{'warm-up' if run == 0 else f'run {run}'} after "
+                              f"{reply.ms / 1000:,.1f} s: {reply.status or 'no answer'}: "
+                              f"{' '.join(detail.split())}")[:300]
+                if store == "remote":  # it may still be evaluating what ctlib gave up on
+                    cell.store_busy_after_s = wait_idle(oxigraph, 600)
                 break
             try:
                 rows, digest = rows_and_digest(reply)
@@ -291,13 +312,33 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
                 cell.warmup_ms = reply.ms
             else:
                 cell.times_ms.append(reply.ms)
-                cell.ctlib_cpu_s += used_c / args.sparql_runs
-                cell.oxigraph_cpu_s += used_o / args.sparql_runs
-        log(f"{store} {query.name}: " + (f"error {cell.error}" if cell.error else
-            f"median {cell.median_ms:,.1f} ms, {cell.rows:,} rows, ctlib CPU "
-            f"{cell.ctlib_cpu_s * 1000:,.0f} ms, Oxigraph server CPU "
-            f"{cell.oxigraph_cpu_s * 1000:,.0f} ms per query"))
+                cpu_c += used_c
+                cpu_o += used_o
+        if cell.times_ms:
+            cell.ctlib_cpu_s = cpu_c / len(cell.times_ms)
+            cell.oxigraph_cpu_s = cpu_o / len(cell.times_ms)
+        log(f"{store} {query.name}: "
+            + (f"median {cell.median_ms:,.1f} ms of {len(cell.times_ms)}, {cell.rows:,} rows, "
+               f"ctlib CPU {cell.ctlib_cpu_s * 1000:,.0f} ms, Oxigraph server CPU "
+               f"{cell.oxigraph_cpu_s * 1000:,.0f} ms per query" if cell.times_ms else "")
+            + (f"; error {cell.error}" if cell.error else "")
+            + (f"; Oxigraph server busy {cell.store_busy_after_s:.0f} s more"
+               if cell.store_busy_after_s else ""))
     return cells
+
+
+def wait_idle(oxigraph: Oxigraph, limit: float) -> float:
+    """Seconds until Oxigraph server's CPU stays under 5% for a second (at most
+    ``limit``): a query ctlib stopped waiting for goes on without --timeout-s."""
+    began = time.monotonic()
+    before = oxigraph.cpu()
+    while time.monotonic() - began < limit:
+        time.sleep(1)
+        now = oxigraph.cpu()
+        if now - before < 0.05:
+            break
+        before = now
+    return time.monotonic() - began
 
 
 # ------------------------------------------------------------------------- report
@@ -347,7 +388,7 @@ def ratio_table(runs: list[Run]) -> list[str]:
     return lines
 
 
-def sparql_table(cells: list[QueryCell]) -> list[str]:
+def sparql_table(cells: list[QueryCell], args) -> list[str]:
     by = {(c.query, c.store): c for c in cells}
     names = list(dict.fromkeys(c.query for c in cells))
     lines = ["| query | rows | embedded median | remote median | remote / embedded | "
@@ -360,7 +401,12 @@ def sparql_table(cells: list[QueryCell]) -> list[str]:
             continue
         rows = e.rows if e.rows is not None else m.rows
         if e.error or m.error:
-            check = "; ".join(f"{c.store}: {c.error}" for c in (e, m) if c.error)
+            check = "; ".join(f"{c.store}: {c.error}" + (
+                f" (Oxigraph server went on for {c.store_busy_after_s:.0f} s)"
+                if c.store_busy_after_s else "") for c in (e, m) if c.error)
+            if e.rows is not None and m.rows is not None:
+                check = ("same rows before that; " if (e.rows, e.digest) == (m.rows, m.digest)
+                         else "ROWS DIFFER; ") + check
         elif e.rows != m.rows:
             check = f"ROWS DIFFER: embedded {e.rows:,}, remote {m.rows:,}"
         elif e.digest != m.digest:
@@ -371,16 +417,27 @@ def sparql_table(cells: list[QueryCell]) -> list[str]:
             check += " (truncated)"
         text = "-"
         if e.median_ms and m.median_ms:
-            ratios.append(m.median_ms / e.median_ms)
-            text = f"{ratios[-1]:.2f}×"
-        lines.append(f"| {name} | {rows:,} | {fmt_ms(e.median_ms)} | {fmt_ms(m.median_ms)} | "
+            ratio = m.median_ms / e.median_ms
+            if len(e.times_ms) == len(m.times_ms) == args.sparql_runs:
+                ratios.append(ratio)
+                text = f"{ratio:.2f}×"
+            else:  # a run failed: the median of the others, not in the mean
+                text = f"({ratio:.2f}×)"
+
+        def timed(c: QueryCell) -> str:
+            n = len(c.times_ms)
+            return "-" if not n else fmt_ms(c.median_ms) + \
+                ("" if n == args.sparql_runs else f" (n={n})")
+
+        lines.append(f"| {name} | {rows:,} | {timed(e)} | {timed(m)} | "
                      f"{text} | {e.ctlib_cpu_s * 1000:,.0f} ms | {m.ctlib_cpu_s * 1000:,.0f} + "
                      f"{m.oxigraph_cpu_s * 1000:,.0f} ms | {check} |"
                      if rows is not None else f"| {name} | - | - | - | - | - | - | {check} |")
     if ratios:
         mean = math.exp(sum(map(math.log, ratios)) / len(ratios))
-        lines += ["", f"remote / embedded: geometric mean {mean:.2f}× over {len(ratios)} "
-                      f"queries, from {min(ratios):.2f}× to {max(ratios):.2f}×"]
+        lines += ["", f"remote / embedded: geometric mean {mean:.2f}× over the {len(ratios)} "
+                      f"queries every run of which succeeded on both, from {min(ratios):.2f}× "
+                      f"to {max(ratios):.2f}×"]
     return lines
 
 
@@ -521,9 +578,11 @@ def main(argv: list[str] | None = None) -> int:
         for index, (count, store) in enumerate(plan):
             offset = len(cold) * index // len(plan)  # each fresh server from elsewhere
             if store == "remote":
+                page_in(oxigraph.location)
                 oxigraph.start()
             else:
                 oxigraph.stop()
+                page_in((data_dir / "current").resolve() / "store")
             log(f"--- {store} store, {count} workers")
             ctlib = start_ctlib(env_remote if store == "remote" else env_embedded, port,
                                 count, logs / f"ctlib-{store}-w{count}.log")
@@ -611,7 +670,7 @@ def report(info: dict, runs: list[Run], cells: list[QueryCell], args) -> list[st
     lines += ["", "### Remote / embedded", ""] + ratio_table(runs)
     if cells:
         lines += ["", f"### SPARQL ({info['sparql_workers']} workers, median of "
-                      f"{args.sparql_runs})", ""] + sparql_table(cells)
+                      f"{args.sparql_runs})", ""] + sparql_table(cells, args)
     problems = [r for r in runs if r.result.errors or r.result.non_2xx]
     lines.append("")
     lines.append("errors: " + ("none" if not problems else "; ".join(
