@@ -40,22 +40,35 @@ def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str
                               cwd=tmp_path, check=False, capture_output=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"ctlib {' '.join(map(str, command))}: {done.stderr.decode()}")
-    process = subprocess.Popen([sys.executable, "-m", "ctlib.cli", "serve", "--port", str(port),
-                                "--workers", "2"], env=env, cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads while it runs fills up, and
+    # the server then blocks writing to it (as it stops, it logs).
+    log = tmp_path / f"serve-{port}.log"
+    with open(log, "wb") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "ctlib.cli", "serve", "--port",
+                                    str(port), "--workers", "2"], env=env, cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=errors)
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base, process, log)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:  # longer than gunicorn's graceful timeout (30 s), after which it kills workers
+            process.wait(timeout=STOPPING)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise RuntimeError(f"ctlib serve did not stop within {STOPPING} s; its log "
+                               f"ends:\n{log.read_text(errors='replace')[-3000:]}") from None
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
+STOPPING = 45
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log: Path,
+                   timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"ctlib serve exited: {process.stderr.read().decode()}")
+            raise RuntimeError(f"ctlib serve exited: {log.read_text(errors='replace')}")
         try:
             requests.get(base + "context.jsonld", timeout=5)
             return
