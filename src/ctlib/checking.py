@@ -7,11 +7,13 @@ traced back to its record, field, source value and line.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from rdflib import Graph, URIRef
 
 from .rdf import ntriples
+from .rdf.fixed_store import FixedStore
 from .rdf.mapping import MAPPING, MappedRecord, MappingContext, map_record
 from .rdf.namespaces import DCTERMS, FOAF
 from .rdf.uris import Uris
@@ -44,17 +46,12 @@ class Checker:
     def __init__(self, vocab: Graph, shapes: Graph, uris: Uris, language: str):
         self.context = MappingContext(uris, VocabIndex(vocab, uris), language)
         self.shapes = shapes
-        self.membership = scheme_membership(vocab)
+        self.membership = tuple(scheme_membership(vocab))
 
     def check(self, records: list[Record]) -> list[Outcome]:
         mapped = [map_record(record, self.context) for record in records]
-        data = Graph()
-        add = data.store.add  # the store's own add: Graph.add re-checks every term's type
-        for triple in self.membership:
-            add(triple, data, False)
-        for item in mapped:
-            for triple in item.triples:
-                add(triple, data, False)
+        data = Graph(FixedStore(itertools.chain(
+            self.membership, *(item.triples for item in mapped))))
         results = validate(data, self.shapes).results
         problems = self._attribute(records, mapped, results)
         return [self._outcome(record, item, found)
