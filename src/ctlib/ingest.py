@@ -25,7 +25,7 @@ from .checking import Checker, Outcome
 from .publish import GenerationWriter
 from .rdf.mapping import identify
 from .records import read_sources
-from .records.model import Problem, Record, Severity
+from .records.model import Problem, Record, Severity, SourceLocation
 from .registry import Entry, Registry
 from .search import index as search_index
 from .store import Generation, generations
@@ -168,7 +168,7 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
     entries: dict[str, Entry] = {}
 
     def needing_checks() -> Iterator[tuple[Record, str]]:
-        seen: dict[str, Record] = {}
+        seen: dict[str, SourceLocation] = {}  # not the Records: they go once checked
         for record in records:
             identifier = identify(record)
             if identifier is not None and _is_duplicate(record, identifier, seen, report):
@@ -195,13 +195,13 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
 
 
 def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestReport) -> bool:
-    first = seen.setdefault(identifier, record)
-    if first is record:
+    first = seen.setdefault(identifier, record.location)
+    if first is record.location:
         return False
     field_name = "id" if record.first("id") else "title"
     report.problems.append(Problem(
         record.where(field_name), identifier, field_name, record.first(field_name), "duplicate",
-        f"same identifier as the record at {first.location} (same title and year, "
+        f"same identifier as the record at {first} (same title and year, "
         "or the same id); this one is not published"))
     report.rejected += 1
     return True

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .model import Problem, Record, SourceLocation
 
@@ -63,15 +63,18 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
     yield from _parse(_blocks(lines), is_heading, name, encoding_problems)
 
 
-def _decode(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
-    """Split into lines; a line that is not UTF-8 becomes a problem of its record."""
+def _decode(raw: bytes, name: str) -> tuple[Iterable[Line], dict[int, Problem]]:
+    """Split into lines; a line that is not UTF-8 becomes a problem of its record.
+
+    The lines are made as they are read: a Line lives only as long as its record's
+    blocks, not for the whole file (fewer pages for the process to fault in)."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _decode_by_line(raw, name)
     numbered = zip(itertools.count(1), map(str.strip, _split(text)))
-    return list(map(tuple.__new__, itertools.repeat(Line), numbered)), {}  # C-speed Line()
+    return map(tuple.__new__, itertools.repeat(Line), numbered), {}  # C-speed Line()
 
 
 OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -103,20 +106,19 @@ def _decode_by_line(raw: bytes, name: str) -> tuple[list[Line], dict[int, Proble
     return lines, problems
 
 
-def _blocks(lines: list[Line]) -> list[list[Line]]:
+def _blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:
     """Runs of non-blank lines, page chrome removed."""
-    blocks, current = [], []
+    current: list[Line] = []
     for line in lines:
         if len(line.text) <= LONGEST_CHROME and line.text.casefold() in PAGE_CHROME:
             continue
         if line.text:
             current.append(line)
         elif current:
-            blocks.append(current)
+            yield current
             current = []
     if current:
-        blocks.append(current)
-    return blocks
+        yield current
 
 
 def _parse(blocks, is_heading, name, encoding_problems) -> Iterator[Record | Problem]:
