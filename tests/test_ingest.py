@@ -71,6 +71,24 @@ def test_reingesting_unchanged_data_checks_nothing_and_keeps_modified(catalogue)
     assert modified(catalogue) == before
 
 
+def _store_files(catalogue) -> dict[str, int]:
+    """The data files (SST) of the published store, with their inodes."""
+    store = EmbeddedStore(catalogue.config.data_dir).current().store_path
+    return {path.name: path.stat().st_ino for path in store.glob("*.sst")}
+
+
+def test_an_unchanged_reingest_leaves_the_store_files_as_they_were(catalogue, tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    before = _store_files(catalogue)
+    ingest([source], catalogue)
+    assert before and _store_files(catalogue) == before  # the same files, hard-linked
+    source.write_text(source.read_text(encoding="utf-8").replace("Desk Review", "Desk Study"),
+                      encoding="utf-8")
+    ingest([source], catalogue)
+    assert _store_files(catalogue) != before
+
+
 def test_a_changed_record_is_rechecked_and_gets_a_new_modified_time(catalogue, tmp_path):
     source = copy_listing(tmp_path)
     ingest([source], catalogue)

@@ -133,6 +133,23 @@ class GenerationWriter:
         self._drop(withdrawn)
         self.search.remove(withdrawn)
         self.search.finish()
+        changed = self._changed(withdrawn)
+        if changed:
+            self._rewrite_derived_graphs(registry)
+        # Unchanged, the copy of the published store is already right, and left alone:
+        # merging its files (optimize) re-reads the whole store, 3.4 s at 100k records.
+        self.store.flush()
+        records_text = None if self.previous else GraphText(self.records, self.checked_files)
+        dataset.publish(self.store, self.catalogue.uris, self.generation.path,
+                        self.previous.path if self.previous else None,
+                        changed, registry.info["ingested"], records_text)
+        del self.store
+        for path in self.checked_files:
+            path.unlink()
+        registry.write(self.generation.registry_path)
+
+    def _rewrite_derived_graphs(self, registry: Registry) -> None:
+        """Orphaned agents out, vocabularies and tombstones anew, the files merged."""
         if self.dropped_any:
             _drop_orphan_agents(self.store, self.records)
         _replace_vocabularies(self.catalogue, self.store)
@@ -141,18 +158,8 @@ class GenerationWriter:
         self.store.bulk_load(input=_tombstones(self.catalogue, registry).serialize(format="nt"),
                              format=RdfFormat.N_TRIPLES, to_graph=meta)
         # Bulk loads in parts leave many overlapping files; unmerged, every lookup reads
-        # all of them and queries ran 3x slower. Merging costs ~2 s per 100k records
-        # once, and next to nothing when little changed.
+        # all of them and queries ran 3x slower. Merging costs ~2 s per 100k records.
         self.store.optimize()
-        self.store.flush()
-        records_text = None if self.previous else GraphText(self.records, self.checked_files)
-        dataset.publish(self.store, self.catalogue.uris, self.generation.path,
-                        self.previous.path if self.previous else None,
-                        self._changed(withdrawn), registry.info["ingested"], records_text)
-        del self.store
-        for path in self.checked_files:
-            path.unlink()
-        registry.write(self.generation.registry_path)
 
     def _changed(self, withdrawn: list[str]) -> bool:
         """Whether the store differs from the published one: records written or
