@@ -146,7 +146,7 @@ class GenerationWriter:
         del self.store
         for path in self.checked_files:
             path.unlink()
-        registry.write(self.generation.registry_path)
+        registry.write(self.generation.registry_path, since=self.before)
 
     def _rewrite_derived_graphs(self, registry: Registry) -> None:
         """Orphaned agents out, vocabularies and tombstones anew, the files merged."""

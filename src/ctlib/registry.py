@@ -10,6 +10,7 @@ nothing), its warnings, and its dates; a withdrawn record keeps its entry with
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,9 +52,12 @@ class Entry:
 
 
 class Registry:
-    def __init__(self, entries: dict[str, Entry] | None = None, info: dict | None = None):
+    def __init__(self, entries: dict[str, Entry] | None = None, info: dict | None = None,
+                 file: Path | None = None):
         self.entries = entries or {}
         self.info = info or {}
+        self.file = file
+        """The file these entries were read from, if they are still exactly what it holds."""
 
     @classmethod
     def read(cls, path: Path | None) -> "Registry":
@@ -67,7 +71,7 @@ class Registry:
             info = dict(connection.execute("SELECT key, value FROM info"))
         finally:
             connection.close()
-        return cls(entries, info)
+        return cls(entries, info, Path(path))
 
     @staticmethod
     def read_info(path: Path) -> dict:
@@ -80,14 +84,26 @@ class Registry:
         finally:
             connection.close()
 
-    def write(self, path: Path) -> None:
+    def write(self, path: Path, since: "Registry | None" = None) -> None:
+        """The registry as a new file. With ``since`` (a registry read from a file), the
+        file starts as a copy of that one and only the entries that are not the very
+        objects read from it are written: an unchanged 100k re-ingest spent 0.9 s
+        rewriting every row. Entries are never removed, so nothing else can differ."""
+        copied = since is not None and since.file is not None
+        if copied:
+            shutil.copyfile(since.file, path)
+            entries = [e for e in self.entries.values() if since.entries.get(e.id) is not e]
+        else:
+            entries = list(self.entries.values())
         connection = sqlite3.connect(path)
         try:
-            connection.executescript(SCHEMA)
+            if not copied:
+                connection.executescript(SCHEMA)
             connection.executemany(
-                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ((e.id, e.content, e.context, e.triples, json.dumps(e.warnings), e.title,
-                  e.first_published, e.modified, e.withdrawn) for e in self.entries.values()))
+                  e.first_published, e.modified, e.withdrawn) for e in entries))
+            connection.execute("DELETE FROM info")
             connection.executemany("INSERT INTO info VALUES (?, ?)", self.info.items())
             connection.commit()
         finally:
