@@ -132,7 +132,7 @@ class GenerationWriter:
             load.result()  # re-raises a failed load here, before anything is published
         self._drop(withdrawn)
         self.search.remove(withdrawn)
-        self.search.finish()
+        self.search.finish()  # merged on its thread while the store is finished here
         changed = self._changed(withdrawn)
         if changed:
             self._rewrite_derived_graphs(registry)
@@ -147,6 +147,7 @@ class GenerationWriter:
         for path in self.checked_files:
             path.unlink()
         registry.write(self.generation.registry_path, since=self.before)
+        self.search.wait()  # a failed index write raises here, before anything is published
 
     def _rewrite_derived_graphs(self, registry: Registry) -> None:
         """Orphaned agents out, vocabularies and tombstones anew, the files merged."""

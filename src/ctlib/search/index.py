@@ -197,16 +197,19 @@ class IndexWriter:
             self.writes.append(self.thread.submit(self._remove, identifiers))
 
     def finish(self) -> None:
-        """Everything written and the index merged for reading; or, if nothing changed,
-        the previous index linked in."""
+        """The last rows handed over and the index's merge for reading queued behind
+        them; or, if nothing changed, the previous index linked in. ``wait`` for it."""
         self._hand_over()
         if not self.writes and self.previous is not None:
             os.link(self.previous, self.path)
         else:
             self.writes.append(self.thread.submit(self._merge))
+
+    def wait(self) -> None:
+        """Until everything is written; a failed write raises here."""
         self.thread.shutdown(wait=True)
         for write in self.writes:
-            write.result()  # a failed write raises here, before anything is published
+            write.result()
 
     def close(self) -> None:
         """Stop writing, whatever happened (the generation may be removed next)."""
