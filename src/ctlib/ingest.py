@@ -303,6 +303,10 @@ def _init_worker(catalogue: Catalogue) -> None:
     global _worker_checker
     _worker_checker = catalogue.checker()
     gc.set_threshold(*ORDINARY_THRESHOLDS)  # not the forking process's
+    # The checker (vocabularies, shapes) lives as long as the worker: out of the
+    # collector's sight, it is not walked by every full collection. Collecting took a
+    # quarter of checking time before, an eighth after.
+    gc.freeze()
 
 
 def _check_in_worker(batch: list[Record]) -> list[Outcome]:
