@@ -40,7 +40,7 @@ counts ten times a summary match."""
 MERGING = (("automerge", 0), ("crisismerge", 64), ("hashsize", 64 * 2 ** 20))
 """FTS5's segments are merged once, by 'optimize' when an ingest finishes. Merging them
 as they came (automerge) redid that work again and again, and flushing every megabyte of
-pending terms made more of them: together 30% of indexing 100k records."""
+pending terms made more of them: indexing 100k records took 9.9 s with both, 7.6 without."""
 VERSION = 2
 """The index's layout (SQLite's user_version): an index of another layout is rebuilt."""
 
