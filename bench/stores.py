@@ -70,7 +70,7 @@ from statistics import median
 import sparql  # bench/ is the script directory
 from deref import WRK_LUA, Result, ctlib_path, load, record_uris
 from servers import (CTLIB, OXIGRAPH, catalogue_file, code_version, cpu_by_process,
-                     ctlib_env, fetch, free_port, ingest, log, machine_busy,
+                     cpu_seconds, ctlib_env, fetch, free_port, ingest, log, machine_busy,
                      machine_description, oxigraph_version, rss_bytes, start, stop,
                      wait_ready)
 from sparql import ACCEPT, rows_and_digest, send
@@ -149,7 +149,7 @@ class Oxigraph:
         self.process = None
 
     def cpu(self) -> float:
-        return sum(cpu_by_process(self.process.pid).values()) if self.process else 0.0
+        return cpu_seconds(self.process.pid) if self.process else 0.0
 
 
 def page_in(directory: Path) -> None:
@@ -168,13 +168,7 @@ def start_ctlib(env: dict, port: int, workers: int, log_path: Path):
                     env, log_path)
     try:
         wait_ready(port, "/", process, log_path, timeout=120)
-        deadline, before = time.monotonic() + 60, sum(cpu_by_process(process.pid).values())
-        while time.monotonic() < deadline:
-            time.sleep(1)
-            now = sum(cpu_by_process(process.pid).values())
-            if now - before < 0.05:
-                break
-            before = now
+        wait_settled(process.pid, 60)
     except BaseException:
         stop(process)
         raise
@@ -292,9 +286,9 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
         timeout = args.sparql_timeout + 10
         cpu_c = cpu_o = 0.0
         for run in range(args.sparql_runs + 1):  # the first is the warm-up
-            before_c, before_o = sum(cpu_by_process(ctlib_pid).values()), oxigraph.cpu()
+            before_c, before_o = cpu_seconds(ctlib_pid), oxigraph.cpu()
             reply = send(port, "/sparql", query.text, timeout, ACCEPT[query.kind])
-            used_c = sum(cpu_by_process(ctlib_pid).values()) - before_c
+            used_c = cpu_seconds(ctlib_pid) - before_c
             used_o = oxigraph.cpu() - before_o if store == "remote" else 0.0
             if reply.status != 200:
                 detail = "timed out" if reply.timed_out else \
@@ -303,7 +297,8 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
                               f"{reply.ms / 1000:,.1f} s: {reply.status or 'no answer'}: "
                               f"{' '.join(detail.split())}")[:300]
                 if store == "remote":  # it may still be evaluating what ctlib gave up on
-                    cell.store_busy_after_s = wait_idle(oxigraph, 600)
+                    # (a query goes on in Oxigraph server without --timeout-s)
+                    cell.store_busy_after_s = wait_settled(oxigraph.process.pid, 600)
                 break
             try:
                 rows, digest = rows_and_digest(reply)
@@ -333,14 +328,14 @@ def sparql_runs(store: str, port: int, ctlib_pid: int, oxigraph: Oxigraph, queri
     return cells
 
 
-def wait_idle(oxigraph: Oxigraph, limit: float) -> float:
-    """Seconds until Oxigraph server's CPU stays under 5% for a second (at most
-    ``limit``): a query ctlib stopped waiting for goes on without --timeout-s."""
+def wait_settled(pid: int, limit: float) -> float:
+    """Seconds until the process tree of ``pid`` uses under 5% of a core over a second
+    (at most ``limit``)."""
     began = time.monotonic()
-    before = oxigraph.cpu()
+    before = cpu_seconds(pid)
     while time.monotonic() - began < limit:
         time.sleep(1)
-        now = oxigraph.cpu()
+        now = cpu_seconds(pid)
         if now - before < 0.05:
             break
         before = now
