@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from .conftest import DATA, ROOT, cli_env
+from .conftest import DATA, ROOT, cli_env, into_the_next_second
 
 
 def free_port() -> int:
@@ -34,7 +34,7 @@ def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str
     env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base} | (settings or {})
     for number, sources in enumerate(ingests):
         if number:
-            _into_the_next_second()
+            into_the_next_second()
         subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
                        env=env, cwd=tmp_path, check=False, capture_output=True, timeout=120)
     for command in commands:
@@ -63,13 +63,6 @@ def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str
 
 
 STOPPING = 45
-
-
-def _into_the_next_second() -> None:
-    """Ingests state their time to the second (as OAI-PMH datestamps and sitemaps do);
-    tests that tell one ingest's records from another's need them in different seconds,
-    and a small ingest can take less than one."""
-    time.sleep(1 - time.time() % 1 + 0.01)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, log: Path,

@@ -4,7 +4,6 @@ HTTP, its pages parsed with rdflib and followed from link to link."""
 import shutil
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from ctlib.formats import DESCRIPTION_FORMATS
 
-from .conftest import DATA, ROOT, cli_env
+from .conftest import DATA, ROOT, cli_env, into_the_next_second
 from .server import get, running_server, withdrawal_ingests
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -306,7 +305,7 @@ def test_pages_stay_valid_and_modified_since_finds_changes_across_reingests(tmp_
         first = page_graph(f"{url}doc/record/?limit=4", "ttl")
         second_page = str(first.value(view_of(first), HYDRA.next))
         before = set(members(page_graph(second_page, "ttl")))
-        time.sleep(1.1)  # modification times have whole seconds
+        into_the_next_second()
         since = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         source.write_text(source.read_text().replace("Rakeb Messele", "Rakeb Messele Ayele"))
         ingest(url, source)

@@ -1,7 +1,6 @@
 """Ingest end to end in-process: what gets published, kept, withdrawn, and never half-done."""
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from ctlib.ingest import NothingToPublish, ingest
 from ctlib.registry import Registry
 from ctlib.store import EmbeddedStore
 
-from .conftest import BASE, DATA, ROOT
+from .conftest import BASE, DATA, ROOT, into_the_next_second
 
 LISTING = ROOT / "data" / "library-listing.txt"
 DCT = "http://purl.org/dc/terms/"
@@ -93,7 +92,7 @@ def test_a_changed_record_is_rechecked_and_gets_a_new_modified_time(catalogue, t
     source = copy_listing(tmp_path)
     ingest([source], catalogue)
     before = modified(catalogue)
-    time.sleep(1.1)  # modification times have a resolution of one second
+    into_the_next_second()
     text = source.read_text().replace("they leave the NRM.", "they leave the NRM. Updated.")
     source.write_text(text)
     report = ingest([source], catalogue)
