@@ -1,10 +1,10 @@
-"""The home page's charts (web/charts.py): SVG drawn from numbers, labels as text."""
+"""The home page's charts (web/people/charts.py): SVG drawn from numbers, labels as text."""
 
 import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
 
-from ctlib.web.charts import Bar, bar_chart, column_chart, top
+from ctlib.web.people.charts import Bar, bar_chart, column_chart, top
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -17,9 +17,9 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ctlib.formats import CITATION_FORMATS, DESCRIPTION_FORMATS, RECORD_FORMATS
-from ctlib.web.citations import bibtex, citation_key, csl_json, ris
-from ctlib.web.negotiation import negotiate
-from ctlib.web.views import Citation
+from ctlib.web.descriptions.citations import bibtex, citation_key, csl_json, ris
+from ctlib.web.core.negotiation import negotiate
+from ctlib.web.descriptions.page import Citation
 
 from .conftest import ROOT
 from .server import get, running_server, withdrawal_ingests

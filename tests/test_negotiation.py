@@ -4,7 +4,7 @@ every negotiated URI uses."""
 import pytest
 
 from ctlib.formats import DESCRIPTION_FORMATS
-from ctlib.web.negotiation import negotiate, negotiate_language
+from ctlib.web.core.negotiation import negotiate, negotiate_language
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"

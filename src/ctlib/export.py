@@ -10,8 +10,8 @@ from typing import BinaryIO
 import pyoxigraph
 from pyoxigraph import NamedNode
 
-from . import dataset
 from .catalogue import Catalogue, CatalogueError
+from .dataset import facts
 from .formats import BY_NAME, for_path
 from .publish import owned_by_ingest
 from .rdf.namespaces import PREFIXES
@@ -50,7 +50,7 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
                 raise CatalogueError(f"{path}: cannot load: {error}") from error
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
         store.flush()
-        dataset.publish(store, catalogue.uris, generation.path, None, True, dataset.now())
+        facts.publish(store, catalogue.uris, generation.path, None, True, facts.now())
         del store
         if previous is not None:
             shutil.copyfile(previous.registry_path, generation.registry_path)

@@ -68,7 +68,7 @@ CITATION_FORMATS: tuple[Format, ...] = (
     Format("ris", "application/x-research-info-systems", "ris", None, "RIS"),
     Format("csljson", "application/vnd.citationstyles.csl+json", "csljson", None, "CSL-JSON"),
 )
-"""A record cited for reference managers (web/citations.py writes them). Kept out of
+"""A record cited for reference managers (web/descriptions/citations.py writes them). Kept out of
 FORMATS and BY_EXTENSION: they are no RDF, and only records have them; ``.csljson``
 because ``.json`` already asks for JSON-LD."""
 RECORD_FORMATS = DESCRIPTION_FORMATS + CITATION_FORMATS

@@ -1,5 +1,5 @@
 """Filling a new store generation: records, vocabularies, tombstones, and once the
-store is complete its dumps and dataset facts (dataset.py).
+store is complete its dumps and dataset facts (dataset/facts.py).
 
 A new generation starts as a copy of the published one (a checkpoint of hard
 links, so loaded graphs come along for free). Only what changed is written:
@@ -17,8 +17,8 @@ import pyoxigraph
 from pyoxigraph import NamedNode, RdfFormat
 from rdflib import Graph, Literal
 
-from . import dataset
 from .catalogue import Catalogue
+from .dataset import facts
 from .dumps import GraphText
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
@@ -140,7 +140,7 @@ class GenerationWriter:
         # merging its files (optimize) re-reads the whole store, 3.4 s at 100k records.
         self.store.flush()
         records_text = None if self.previous else GraphText(self.records, self.checked_files)
-        dataset.publish(self.store, self.catalogue.uris, self.generation.path,
+        facts.publish(self.store, self.catalogue.uris, self.generation.path,
                         self.previous.path if self.previous else None,
                         changed, registry.info["ingested"], records_text)
         del self.store

@@ -83,6 +83,15 @@ class Uris:
     def concept(self, scheme: str, name: str) -> URIRef:
         return self._mint("def", scheme, name)
 
+    def document(self, kind: str, identifier: str) -> str:
+        """The document that describes ``id/{kind}/{identifier}``: ``{base}doc/{kind}/...``."""
+        return str(self._mint("doc", kind, identifier))
+
+    @property
+    def dataset(self) -> str:
+        """The dataset as a whole, as VoID, DCAT and every description name it."""
+        return self.base + ".well-known/void#dataset"
+
     def graph(self, *name: str) -> URIRef:
         return self._mint("graph", *name)
 

@@ -18,9 +18,9 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from ..rdf.sparql_words import TOKENS
 from ..store.remote import RemoteGraphs, StoreRefused, StoreTimeout, StoreUnavailable
 from .evaluation import Job, send
-from .guard import TOKENS
 from .pool import QueryFailed, QueryStopped
 from .results import Solutions
 

@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import re
 
+from ..rdf.sparql_words import keywords
+
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
                              "MOVE", "COPY", "WITH"})
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
-TOKENS = re.compile(r'''
-      """(?:[^"\\]|\\.|"(?!""))*"""          # long strings
-    | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-    | "(?:[^"\\\n\r]|\\.)*"                  # strings
-    | '(?:[^'\\\n\r]|\\.)*'
-    | <[^<>"{}|^`\\\x00-\x20]*>              # IRIs
-    | \#[^\n\r]*                             # comments
-    | [?$]\w+                                # variables
-    | [\w.\-]*:[\w.\-:%\\]*                  # prefixed names
-    | (?P<word>[A-Za-z]\w*)
-    | .
-''', re.VERBOSE | re.DOTALL)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -52,12 +42,6 @@ def check(query: str, max_bytes: int) -> frozenset[str]:
         _check_keywords(words)
         found.update(words)
     return frozenset(found)
-
-
-def keywords(query: str) -> list[str]:
-    """The bare words of a query, upper-cased, in order."""
-    return [match.group("word").upper() for match in TOKENS.finditer(query)
-            if match.group("word")]
 
 
 def _check_keywords(words: list[str]) -> None:

@@ -38,7 +38,7 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..rdf.namespaces import PREFIXES
-from ..sparql.guard import keywords
+from ..rdf.sparql_words import keywords
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

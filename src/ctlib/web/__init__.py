@@ -1,81 +1,20 @@
-"""The web application: create_app() and what every blueprint shares."""
+"""The web application. One package per audience, each owning its URL paths:
 
-from __future__ import annotations
+- ``core``: what every audience shares: errors as problem responses, content and
+  language negotiation, conditional responses (ETag, Last-Modified, 304).
+- ``descriptions``: ``/id/`` (303), ``/doc/`` and ``/def/`` (negotiated descriptions,
+  citations), ``/context.jsonld``; the response cache and its fast path.
+- ``harvest``: ``/dump/``, ``/.well-known/void``, ``/catalog``, the paged record
+  collections (``/doc/record/``, ``/def/{scheme}/{concept}/records``),
+  ``/sitemap.xml``, ``/robots.txt``, ``/oai``.
+- ``people``: ``/`` (home), ``/browse``, ``/search``.
+- ``sparql``: ``/sparql``, its service description and its query page.
 
-import threading
+``app`` makes the Flask app of all of them (``create_app``); ``serve`` runs it under
+gunicorn. Protocol logic lives in the domain packages (``oai``, ``search``, ``sparql``,
+``published``); the modules here parse requests and write responses.
+"""
 
-from flask import Flask, current_app, request
+from .app import create_app
 
-from ..config import Config, load_config
-from ..rdf.uris import Uris
-from ..store import NoCatalogue, StoreUnavailable
-from ..sparql.pool import QueryPool
-from . import (browsing, discovery, dumps, errors, oai, pages, record_collections, resources,
-               search, sitemaps, sparql)
-from .fastpath import CachedDescriptions
-from .published import Published
-from .record_index import ConceptMembers
-from .representations import RepresentationCache
-
-
-class WebContext:
-    """Settings, URIs, the published store and the representation cache of one app."""
-
-    def __init__(self, config: Config):
-        self.config = config
-        self.uris = Uris(config.base_uri)
-        self.published = Published(config)
-        self.cache = RepresentationCache(config.cache_entries)
-        self.concept_members = ConceptMembers(self.uris)
-        self.search_indexes = search.SearchIndexes()
-        self.dataset_uri = self.absolute(".well-known/void#dataset")
-        self._query_pool: QueryPool | None = None
-        self._pool_lock = threading.Lock()
-
-    @property
-    def query_pool(self) -> QueryPool:
-        """Started on first use, in the process that serves (not a forking parent)."""
-        with self._pool_lock:
-            if self._query_pool is None:
-                self._query_pool = QueryPool(self.config.sparql_processes,
-                                             self.config.sparql_memory_mb << 20)
-                self._query_pool.start()
-            return self._query_pool
-
-    def absolute(self, path: str) -> str:
-        """A URL of this service, from the configured base (never the Host header)."""
-        return self.uris.base + path.lstrip("/")
-
-
-def create_app(config: Config | None = None) -> Flask:
-    config = config or load_config()
-    app = Flask(__name__)
-    app.extensions["ctlib"] = WebContext(config)
-    app.jinja_env.globals["site_title"] = config.title
-    errors.init_app(app)
-    for unavailable in (NoCatalogue, StoreUnavailable):
-        app.register_error_handler(unavailable, lambda error: errors.render_problem(
-            errors.ServiceUnavailable(str(error))))
-    app.register_blueprint(resources.blueprint)
-    app.register_blueprint(record_collections.blueprint)
-    app.register_blueprint(sitemaps.blueprint)
-    app.register_blueprint(pages.blueprint)
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(search.blueprint)
-    app.register_blueprint(browsing.blueprint)
-    app.register_blueprint(dumps.blueprint)
-    app.register_blueprint(discovery.blueprint)
-    app.register_blueprint(oai.blueprint)
-    app.after_request(_redirect_to_the_base)
-    app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
-    return app
-
-
-def _redirect_to_the_base(response):
-    """Redirects werkzeug makes itself (a missing trailing slash) name the request's host;
-    like every other URL ctlib gives, they name CTLIB_BASE_URI instead."""
-    location = response.headers.get("Location", "")
-    if location.startswith(request.host_url):
-        response.headers["Location"] = current_app.extensions["ctlib"].absolute(
-            location[len(request.host_url):])
-    return response
+__all__ = ["create_app"]

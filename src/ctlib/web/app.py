@@ -1,0 +1,78 @@
+"""The Flask app of every audience (``create_app``) and what all their views share
+(``WebContext``: settings, URIs, the published generation, caches, the query pool)."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, request
+
+from ..config import Config, load_config
+from ..published.records import ConceptMembers
+from ..published.snapshot import Published
+from ..rdf.uris import Uris
+from ..sparql.pool import QueryPool
+from ..store import NoCatalogue, StoreUnavailable
+from .core import errors
+from .descriptions import routes as descriptions
+from .descriptions.fast_path import CachedDescriptions
+from .descriptions.rendering import RepresentationCache
+from .harvest import collections, dataset, dumps, oai, sitemaps
+from .people import browse, home, search
+from .sparql import endpoint as sparql
+
+
+class WebContext:
+    """Settings, URIs, the published store and the representation cache of one app."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.uris = Uris(config.base_uri)
+        self.published = Published(config)
+        self.cache = RepresentationCache(config.cache_entries)
+        self.concept_members = ConceptMembers(self.uris)
+        self.search_indexes = search.SearchIndexes()
+        self.dataset_uri = self.uris.dataset
+        self._query_pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+
+    @property
+    def query_pool(self) -> QueryPool:
+        """Started on first use, in the process that serves (not a forking parent)."""
+        with self._pool_lock:
+            if self._query_pool is None:
+                self._query_pool = QueryPool(self.config.sparql_processes,
+                                             self.config.sparql_memory_mb << 20)
+                self._query_pool.start()
+            return self._query_pool
+
+    def absolute(self, path: str) -> str:
+        """A URL of this service, from the configured base (never the Host header)."""
+        return self.uris.base + path.lstrip("/")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__)
+    app.extensions["ctlib"] = WebContext(config)
+    app.jinja_env.globals["site_title"] = config.title
+    errors.init_app(app)
+    for unavailable in (NoCatalogue, StoreUnavailable):
+        app.register_error_handler(unavailable, lambda error: errors.render_problem(
+            errors.ServiceUnavailable(str(error))))
+    for room in (descriptions, collections, sitemaps, home, sparql, search, browse, dumps,
+                 dataset, oai):
+        app.register_blueprint(room.blueprint)
+    app.after_request(_redirect_to_the_base)
+    app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
+    return app
+
+
+def _redirect_to_the_base(response):
+    """Redirects werkzeug makes itself (a missing trailing slash) name the request's host;
+    like every other URL ctlib gives, they name CTLIB_BASE_URI instead."""
+    location = response.headers.get("Location", "")
+    if location.startswith(request.host_url):
+        response.headers["Location"] = current_app.extensions["ctlib"].absolute(
+            location[len(request.host_url):])
+    return response

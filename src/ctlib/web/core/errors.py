@@ -1,0 +1,65 @@
+"""Errors carry their HTTP status; one handler renders every one of them, as HTML for
+browsers and as plain text for everything else."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ...formats import BY_NAME
+from .negotiation import negotiate
+
+ERROR_FORMATS = (BY_NAME["html"],)
+
+
+class HTTPProblem(Exception):
+    status = 500
+    title = "Server error"
+
+    def __init__(self, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(HTTPProblem):
+    status, title = 400, "Bad request"
+
+
+class NotFound(HTTPProblem):
+    status, title = 404, "Not found"
+
+
+class NotAcceptable(HTTPProblem):
+    status, title = 406, "Not acceptable"
+
+
+class ServiceUnavailable(HTTPProblem):
+    status, title = 503, "Service unavailable"
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPProblem, render_problem)
+    app.register_error_handler(HTTPException, _render_werkzeug)
+
+
+def render_problem(problem: HTTPProblem):
+    headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", **problem.headers}
+    if _wants_html():
+        body = render_template("error.html", status=problem.status, title=problem.title,
+                               message=problem.message)
+        return body, problem.status, {"Content-Type": "text/html; charset=utf-8", **headers}
+    body = f"{problem.status} {problem.title}\n\n{problem.message}\n"
+    return body, problem.status, {"Content-Type": "text/plain; charset=utf-8", **headers}
+
+
+def _render_werkzeug(error: HTTPException):
+    problem = HTTPProblem(error.description or error.name)
+    problem.status, problem.title = error.code or 500, error.name
+    return render_problem(problem)
+
+
+def _wants_html() -> bool:
+    """Only a client that names text/html gets an HTML error page."""
+    return "text/html" in (request.headers.get("Accept") or "") and \
+        negotiate(request.headers.get("Accept"), ERROR_FORMATS) is not None

@@ -1,0 +1,101 @@
+"""Content negotiation over the format table (RFC 9110, section 12.5.1).
+
+A missing Accept header, or one that names nothing more specific than ``*/*``,
+gets the first format offered (Turtle: what curl and harvesters want). Browsers
+name ``text/html`` explicitly and get HTML. ``q=0`` refuses a type. An Accept
+header that matches nothing gets None: the caller answers 406.
+
+The language of a page's labels is negotiated from Accept-Language the same way
+(``negotiate_language``), but never refused: an unmatched header gets the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from werkzeug.datastructures import LanguageAccept, MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from ...formats import Format
+
+
+def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format | None:
+    accept = parse_accept_header(accept_header or "", MIMEAccept)
+    if not accept:
+        return offered[0]
+    best, best_key = None, None
+    for position, fmt in enumerate(offered):
+        quality, specificity = max(_quality(accept, media) for media in fmt.media_types)
+        if quality <= 0:
+            continue
+        key = (quality, specificity, -position)
+        if best_key is None or key > best_key:
+            best, best_key = fmt, key
+    return best
+
+
+def _quality(accept: MIMEAccept, media_type: str) -> tuple[float, int]:
+    """The quality the client gives ``media_type`` and how specific the matching range
+    is (2 exact, 1 ``type/*``, 0 ``*/*``): the most specific range decides."""
+    kind = media_type.split("/")[0]
+    found: tuple[float, int] | None = None
+    for value, quality in accept:
+        value = value.split(";")[0].strip().lower()
+        if value == media_type:
+            specificity = 2
+        elif value == f"{kind}/*":
+            specificity = 1
+        elif value == "*/*":
+            specificity = 0
+        else:
+            continue
+        if found is None or specificity > found[1]:
+            found = (quality, specificity)
+    return found or (0.0, -1)
+
+
+def page_language(fmt: Format, accept_language: str | None, available: Collection[str],
+                  default: str) -> str | None:
+    """The language of the labels in ``fmt``: negotiated for HTML; None for the RDF
+    formats, which carry every label in every language whatever the client asks."""
+    if fmt.name != "html":
+        return None
+    return negotiate_language(accept_language, available, default)
+
+
+def negotiate_language(accept_language: str | None, available: Collection[str],
+                       default: str) -> str:
+    """The language of ``available`` the client prefers: RFC 4647 "lookup" over the
+    ranges in order of quality. ``q=0`` refuses a tag, ``*`` stands for ``default`` (or,
+    if that is refused, any language not refused). A header naming nothing available
+    gets ``default``: a page whose labels the client did not ask for beats a 406, which
+    RFC 9110 (section 12.5.4) leaves to the server."""
+    ranges = parse_accept_header(accept_language or "", LanguageAccept)
+    # werkzeug orders ranges by specificity before quality; lookup wants quality only
+    # (sorted is stable, so equal qualities keep the header's order).
+    ranges = sorted(ranges, key=lambda pair: pair[1], reverse=True)
+    refused = {tag.lower() for tag, quality in ranges if quality <= 0}
+    offered = sorted(tag.lower() for tag in available if tag.lower() not in refused)
+    for language_range, quality in ranges:
+        if quality <= 0:
+            break
+        found = _lookup(language_range.lower(), offered, default.lower())
+        if found is not None:
+            return found
+    return default.lower()
+
+
+def _lookup(language_range: str, offered: list[str], default: str) -> str | None:
+    """The tag of ``offered`` that ``language_range`` (lower case) looks up: the range
+    itself, then shorter by one subtag at a time (``de-ch-1996``, ``de-ch``, ``de``),
+    never ending on a single-letter subtag (RFC 4647, section 3.4)."""
+    if language_range == "*":
+        return default if default in offered else next(iter(offered), None)
+    subtags = language_range.split("-")
+    while subtags:
+        if "-".join(subtags) in offered:
+            return "-".join(subtags)
+        subtags.pop()
+        if subtags and len(subtags[-1]) == 1:
+            subtags.pop()
+    return None

@@ -1,0 +1,70 @@
+"""A rendered answer (a description, a page, a list) and the HTTP response made from it.
+
+Everything a response needs is computed once, when the description is rendered, and
+cached with it; answering a request is then building a header list, with the
+conditional-request rules (RFC 9110, section 13) applied here, in one place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from werkzeug.http import http_date, parse_date
+
+from ...formats import Format
+
+CONDITIONAL_STATUSES = (200,)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    """Content-Type, ETag, Last-Modified, Vary, Link, CORS: the same for every request."""
+    etag: str
+    last_modified: datetime | None
+
+
+def etag(body: bytes, fmt: Format, language: str | None = None) -> str:
+    """Strong, and different for every format of the same description and every
+    language of its page (even where no label differs: a validator of the English page
+    must never get a French request a 304)."""
+    tag = f"{hashlib.sha1(body).hexdigest()[:20]}-{fmt.name}"
+    return f"{tag}-{language}" if language else tag
+
+
+def rendered(status: int, body: bytes, content_type: str, etag: str,
+             last_modified: datetime | None, link: str, vary: str = "Accept") -> Rendered:
+    headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Vary", vary),
+               ("Link", link), ("Access-Control-Allow-Origin", "*")]
+    if last_modified is not None:
+        headers.append(("Last-Modified", http_date(last_modified)))
+    return Rendered(status, body, tuple(headers), etag, last_modified)
+
+
+def respond(entry: Rendered, if_none_match: str | None, if_modified_since: str | None,
+            content_location: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) for a GET of ``entry``; a HEAD sends the same without
+    the body (the WSGI server or the caller leaves it out)."""
+    headers = list(entry.headers)
+    if content_location:
+        headers.append(("Content-Location", content_location))
+    if entry.status in CONDITIONAL_STATUSES and _not_modified(entry, if_none_match,
+                                                              if_modified_since):
+        return 304, [h for h in headers if h[0] != "Content-Type"], b""
+    headers.append(("Content-Length", str(len(entry.body))))
+    return entry.status, headers, entry.body
+
+
+def _not_modified(entry: Rendered, if_none_match: str | None,
+                  if_modified_since: str | None) -> bool:
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/").strip('"') for tag in if_none_match.split(",")}
+        return "*" in tags or entry.etag in tags
+    if if_modified_since and entry.last_modified is not None:
+        since = parse_date(if_modified_since)
+        return since is not None and entry.last_modified.replace(microsecond=0) <= since
+    return False

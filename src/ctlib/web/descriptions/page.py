@@ -1,0 +1,165 @@
+"""What an HTML page shows of a description: labels instead of IRIs, links that stay
+on this server, values grouped under readable property names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ...describe import Description
+from ...rdf.namespaces import DCTERMS, FOAF, RDF, SKOS
+
+PROPERTY_NAMES = {
+    str(DCTERMS.title): "Title", str(DCTERMS.abstract): "Summary",
+    str(DCTERMS.creator): "Authors", str(DCTERMS.issued): "Year",
+    str(DCTERMS.spatial): "Places", str(DCTERMS.subject): "Categories",
+    str(DCTERMS.identifier): "Identifier", str(DCTERMS.modified): "Last modified",
+    str(DCTERMS.source): "Source", str(DCTERMS.language): "Language",
+    str(DCTERMS.type): "Type", str(RDF.type): "Class", str(FOAF.name): "Name",
+    str(SKOS.prefLabel): "Preferred labels", str(SKOS.altLabel): "Other labels",
+    str(SKOS.notation): "Codes", str(SKOS.broader): "Broader", str(SKOS.narrower): "Narrower",
+    str(SKOS.inScheme): "In scheme", str(SKOS.exactMatch): "Same as",
+    str(SKOS.closeMatch): "Close to", str(SKOS.definition): "Definition",
+    str(SKOS.hasTopConcept): "Top concepts", str(SKOS.topConceptOf): "Top concept of",
+    str(DCTERMS.description): "Description",
+}
+ORDER = list(PROPERTY_NAMES)
+LABELS = (str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Property:
+    name: str
+    iri: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    title: str
+    subject: str
+    properties: list[Property]
+    title_language: str | None = None
+
+
+def page(description: Description, base: str, language: str) -> Page:
+    labels = _labels(description.triples, language)
+    own = [t for t in description.triples if t.subject == description.subject]
+    grouped: dict[str, Property] = {}
+    for triple in own:
+        iri = triple.predicate.value
+        prop = grouped.setdefault(iri, Property(PROPERTY_NAMES.get(iri, _local(iri)), iri))
+        prop.values.append(_value(triple.object, labels, base))
+    ordered = sorted(grouped.values(),
+                     key=lambda p: (ORDER.index(p.iri) if p.iri in ORDER else len(ORDER), p.name))
+    for prop in ordered:
+        prop.values.sort(key=lambda v: (v.language != language, v.text.casefold()))
+    title = labels.get(description.subject.value)
+    if title is None:
+        return Page(description.subject.value, description.subject.value, ordered)
+    return Page(title.value, description.subject.value, ordered, title.language)
+
+
+def label_rank(label_language: str | None, language: str) -> int:
+    """How well a label suits a page in ``language`` (lower is better): that language,
+    then English or no language, then any."""
+    return 0 if label_language == language else 1 if label_language in ("en", None) else 2
+
+
+def _labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
+    """The best label of every resource for a page in ``language``."""
+    ranked: dict[str, tuple[int, ox.Literal]] = {}
+    for triple in triples:
+        if triple.predicate.value not in LABELS or not isinstance(triple.object, ox.Literal):
+            continue
+        rank = label_rank(triple.object.language, language)
+        known = ranked.get(triple.subject.value)
+        if known is None or rank < known[0]:
+            ranked[triple.subject.value] = (rank, triple.object)
+    return {iri: label for iri, (_, label) in ranked.items()}
+
+
+def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
+    if isinstance(term, ox.NamedNode):
+        href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
+        label = labels.get(term.value)
+        if label is None:
+            return Value(_local(term.value), href)
+        # The label's language marks it up: the page around it stays English.
+        return Value(label.value, href, label.language)
+    if isinstance(term, ox.Literal):
+        return Value(term.value, language=term.language)
+    return Value(str(term))
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@dataclass
+class Citation:
+    """A record as reference managers and search engines read it."""
+
+    title: str
+    authors: list[str]
+    year: str | None
+    abstract: str | None
+    language: str | None
+    places: list[str]
+    categories: list[str]
+
+    def highwire(self) -> list[tuple[str, str]]:
+        """``citation_*`` meta tags (Highwire Press), read by Zotero and Google Scholar."""
+        tags = [("citation_title", self.title)]
+        tags += [("citation_author", name) for name in self.authors]
+        if self.year:
+            tags.append(("citation_publication_date", self.year))
+        if self.abstract:
+            tags.append(("citation_abstract", self.abstract))
+        if self.language:
+            tags.append(("citation_language", self.language))
+        tags += [("citation_keywords", "; ".join(self.categories + self.places))]
+        return tags
+
+    def schema_org(self, uri: str, page_url: str, licence: str | None) -> dict:
+        """schema.org CreativeWork, embedded beside the Dublin Core description."""
+        work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": uri,
+                "url": page_url, "name": self.title,
+                "author": [{"name": name} for name in self.authors],
+                "spatialCoverage": [{"@type": "Place", "name": p} for p in self.places],
+                "about": [{"@type": "DefinedTerm", "name": c} for c in self.categories]}
+        optional = {"abstract": self.abstract, "datePublished": self.year,
+                    "inLanguage": self.language, "license": licence}
+        work.update({key: value for key, value in optional.items() if value})
+        return work
+
+
+def citation(description: Description, language: str) -> Citation | None:
+    """For records only: None for anything else."""
+    if ox.NamedNode(str(DCTERMS.BibliographicResource)) not in description.objects(str(RDF.type)):
+        return None
+    labels = _labels(description.triples, language)
+
+    def texts(predicate) -> list[str]:
+        return [labels[o.value].value
+                if isinstance(o, ox.NamedNode) and o.value in labels else o.value
+                for o in description.objects(str(predicate))]
+
+    def first(predicate) -> str | None:
+        found = texts(predicate)
+        return found[0] if found else None
+
+    return Citation(
+        title=first(DCTERMS.title) or description.subject.value,
+        authors=sorted(texts(DCTERMS.creator)), year=first(DCTERMS.issued),
+        abstract=first(DCTERMS.abstract),
+        language=next((o.language for o in description.objects(str(DCTERMS.title))), None),
+        places=sorted(texts(DCTERMS.spatial)), categories=sorted(texts(DCTERMS.subject)))

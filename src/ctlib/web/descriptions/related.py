@@ -1,0 +1,96 @@
+"""What pages show beyond a resource's own description: the records about a concept
+or by an agent (paged), and a scheme's concepts as a tree with record counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ...rdf.namespaces import DCTERMS, SKOS
+from .page import label_rank
+
+PAGE_SIZE = 50
+LINKS = {"concept": (DCTERMS.spatial, DCTERMS.subject), "agent": (DCTERMS.creator,)}
+
+
+@dataclass
+class Listed:
+    uri: str
+    title: str
+    year: str | None
+
+
+@dataclass
+class RecordPage:
+    records: list[Listed]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class TreeNode:
+    uri: str
+    label: str
+    count: int
+    language: str | None
+    """The label's."""
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> RecordPage:
+    """Records whose place, category (concept) or author (agent) is ``target``."""
+    union = " UNION ".join(f"{{ ?record <{p}> <{target}> }}" for p in LINKS[kind])
+    total = _count(store, f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ {union} }}")
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = store.query(f"""
+        SELECT DISTINCT ?record ?title ?year WHERE {{
+          {union}
+          ?record <{DCTERMS.title}> ?title .
+          OPTIONAL {{ ?record <{DCTERMS.issued}> ?year }}
+        }} ORDER BY DESC(STR(?year)) ?title
+        LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""", use_default_graph_as_union=True)
+    records = [Listed(r["record"].value, r["title"].value, r["year"].value if r["year"] else None)
+               for r in rows]
+    return RecordPage(records, total, page, pages)
+
+
+def concept_tree(store: ox.Store, scheme: str, language: str) -> list[TreeNode]:
+    """The scheme's concepts under its top concepts, each with the records that name it
+    and its label best for a page in ``language`` (English where it has none there)."""
+    rows = store.query(f"""
+        SELECT ?concept ?label ?broader (COUNT(DISTINCT ?record) AS ?count) WHERE {{
+          ?concept <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?label .
+          OPTIONAL {{ ?concept <{SKOS.broader}> ?broader .
+                      ?broader <{SKOS.inScheme}> <{scheme}> }}
+          OPTIONAL {{ {{ ?record <{DCTERMS.spatial}> ?concept }}
+                      UNION {{ ?record <{DCTERMS.subject}> ?concept }} }}
+        }} GROUP BY ?concept ?label ?broader""", use_default_graph_as_union=True)
+    nodes: dict[str, TreeNode] = {}
+    # Each concept's broader concepts once (every label repeats them), in a dict rather
+    # than a set: its order is the same in every worker, and so is a page's ETag.
+    parents: dict[str, dict[str, None]] = {}
+    for row in rows:
+        uri, label = row["concept"].value, row["label"]
+        node = nodes.setdefault(uri, TreeNode(uri, label.value, int(row["count"].value),
+                                              label.language))
+        if label_rank(label.language, language) < label_rank(node.language, language):
+            node.label, node.language = label.value, label.language
+        if row["broader"] is not None:
+            parents.setdefault(uri, {})[row["broader"].value] = None
+    roots = []
+    for uri, node in nodes.items():
+        known = [p for p in parents.get(uri, []) if p in nodes]
+        for parent in known:
+            nodes[parent].children.append(node)
+        if not known:
+            roots.append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.label.casefold())
+    return sorted(roots, key=lambda n: n.label.casefold())
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)

@@ -1,0 +1,201 @@
+"""Dereferenceable URIs: /id/ answers 303, /doc/ and /def/ are negotiated descriptions.
+
+/id/{kind}/{id}            303 See Other to /doc/{kind}/{id}
+/doc/{kind}/{id}           negotiated (Vary: Accept, Content-Location)
+/doc/{kind}/{id}.{ext}     one fixed format
+/def/{scheme}[/{concept}]  negotiated the same way, with .{ext} for one format
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import unquote
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+
+from ...describe import Description, describe
+from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
+from ...rdf.namespaces import FOAF, RDF, SKOS
+from ..core.errors import NotAcceptable, NotFound
+from ..core.negotiation import negotiate, page_language
+from ..core.responses import Rendered, etag, rendered, respond
+from .citations import WRITERS
+from .page import Citation, citation, page
+from .paths import KINDS, NotATarget, Target, parse_target
+from .related import concept_tree, records_linking_to
+from .rendering import JSONLD_CONTEXT, serialize
+
+blueprint = Blueprint("descriptions", __name__)
+
+
+def _ctx():
+    return current_app.extensions["ctlib"]
+
+
+@blueprint.get("/id/<kind>/<path:identifier>")
+def thing(kind: str, identifier: str):
+    if kind not in KINDS:
+        raise NotFound(f"there is no kind of thing called {kind!r}; kinds: {', '.join(KINDS)}")
+    response = redirect(_ctx().uris.document(kind, identifier), 303)
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.get("/doc/<path:name>")
+@blueprint.get("/def/<path:name>")
+def description(name: str):
+    try:
+        target = parse_target(request.path, _ctx().uris)
+    except NotATarget as error:
+        raise NotFound(str(error)) from None
+    return _serve(target)
+
+
+@blueprint.get("/context.jsonld")
+def context():
+    response = current_app.response_class(
+        _json({"@context": JSONLD_CONTEXT}), content_type="application/ld+json; charset=utf-8")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _serve(target: Target) -> Response:
+    fmt = target.fixed or negotiate(request.headers.get("Accept"), target.offered)
+    if fmt is None:
+        available = ", ".join(f.media_type for f in target.offered)
+        raise NotAcceptable(f"{target.path} is available as: {available}",
+                            headers={"Vary": "Accept",
+                                     "Link": link_header(target.path, target.offered)})
+    snapshot = _ctx().published.snapshot()
+    page_number = _page_number() if fmt.name == "html" else 1
+    language = page_language(fmt, request.headers.get("Accept-Language"),
+                             snapshot.label_languages, _ctx().config.language)
+    key = (snapshot.generation, target.subject, fmt.name, page_number, language)
+    entry = _ctx().cache.get(key,
+                             lambda: _render(snapshot, target, fmt, page_number, language))
+    if entry is None:
+        raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
+                       headers={"Vary": "Accept"})
+    status, headers, body = respond(
+        entry, request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"), content_location(target, fmt))
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def content_location(target: Target, fmt: Format) -> str | None:
+    """Only a negotiated answer names the fixed-format URL it came from."""
+    return None if target.fixed else _ctx().absolute(f"{target.path}.{fmt.extension}")
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _render(snapshot, target: Target, fmt: Format, page_number: int,
+            language: str | None) -> Rendered | None:
+    """``language`` is that of the page's labels; None for RDF, which has them all."""
+    ctx = _ctx()
+    description = describe(snapshot.store, target.subject, target.document, ctx.dataset_uri,
+                           ctx.config.licence)
+    if description is None:
+        return None
+    status = 410 if description.withdrawn else 200
+    content_type = fmt.content_type
+    if fmt in CITATION_FORMATS:
+        body, content_type = _citation(description, fmt)
+    elif fmt.rdf_format is None:
+        body = _html(snapshot.store, description, page_number, language)
+    else:
+        body = serialize(description, fmt, ctx.absolute("context.jsonld"))
+    modified = description.modified or description.withdrawn or snapshot.published
+    return rendered(status, body, content_type, etag(body, fmt, language),
+                    _datetime(modified), link_header(target.path, target.offered),
+                    vary="Accept, Accept-Language" if language else "Accept")
+
+
+def _html(store, description: Description, page_number: int, language: str) -> bytes:
+    ctx = _ctx()
+    view = page(description, ctx.uris.base, language)
+    cited = citation(description, ctx.config.language)
+    types = {t.value for t in description.objects(str(RDF.type))}
+    kind = "concept" if str(SKOS.Concept) in types else \
+        "agent" if str(FOAF.Agent) in types else None
+    return render_template(
+        "resource.html", page=view, description=description,
+        formats=_format_links(view.subject), citation=cited,
+        cite=_cite_box(view.subject, cited) if cited else None,
+        schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
+        if cited else None,
+        records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
+        tree=concept_tree(store, view.subject, language)
+        if str(SKOS.ConceptScheme) in types else None,
+        base=ctx.uris.base).encode("utf-8")
+
+
+def _citation(description: Description, fmt: Format) -> tuple[bytes, str]:
+    """(body, content type) of a record's citation in ``fmt``. A withdrawn record's
+    tombstone is no longer cited: it says so in plain text, as errors do."""
+    if description.withdrawn:
+        return (f"410 Gone\n\n{description.subject.value} was withdrawn on "
+                f"{description.withdrawn}: it is cited no more\n").encode(), \
+            "text/plain; charset=utf-8"
+    cited = citation(description, _ctx().config.language)
+    text = _cite(fmt.name, cited, description.subject.value)
+    return text.encode("utf-8"), fmt.content_type
+
+
+def _cite(writer: str, cited: Citation, subject: str) -> str:
+    """The record's URI is its URL in every citation; its identifier, decoded from the
+    URI's last segment, makes the BibTeX key and the CSL-JSON id."""
+    return WRITERS[writer](cited, unquote(subject.rpartition("/")[2]), subject,
+                           _ctx().config.publisher)
+
+
+def _cite_box(subject: str, cited: Citation) -> dict:
+    """What a record page's "Cite this" box shows besides the citation: the BibTeX its
+    Copy button copies, and a link to each citation format."""
+    return {"bibtex": _cite("bibtex", cited, subject), "publisher": _ctx().config.publisher,
+            "formats": _format_links(subject, CITATION_FORMATS)}
+
+
+def link_header(path: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS) -> str:
+    """The Link header of a negotiated description: each format's URL, and the canonical one."""
+    ctx = _ctx()
+    links = [f'<{ctx.absolute(f"{path}.{f.extension}")}>; rel="alternate"; type="{f.media_type}"'
+             for f in formats]
+    links.append(f'<{ctx.absolute(path)}>; rel="canonical"')
+    return ", ".join(links)
+
+
+def _page_url(subject: str) -> str:
+    """The HTML page of a thing: its /doc/ URL."""
+    base = _ctx().uris.base
+    return base + "doc/" + subject[len(base) + 3:] if subject.startswith(base + "id/") else subject
+
+
+def _format_links(subject: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS
+                  ) -> list[tuple[str, str, str]]:
+    ctx = _ctx()
+    path = subject[len(ctx.uris.base):] if subject.startswith(ctx.uris.base) else subject
+    return format_links("doc/" + path[3:] if path.startswith("id/") else path, formats)
+
+
+def format_links(path: str, formats: tuple[Format, ...] = DESCRIPTION_FORMATS
+                 ) -> list[tuple[str, str, str]]:
+    """(label, href, media type) of every format in ``formats`` of the description at
+    ``path``, for the page's own links."""
+    return [(f.label, f"/{path}.{f.extension}", f.media_type) for f in formats]
+
+
+def _datetime(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else None
+
+
+def _json(value) -> str:
+    return json.dumps(value, indent=2)

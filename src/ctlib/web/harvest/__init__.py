@@ -1,0 +1,5 @@
+"""The whole catalogue for harvesters: ``/dump/`` (``dumps``), ``/.well-known/void`` and
+``/catalog`` (``dataset``), the paged record collections ``/doc/record/`` and
+``/def/{scheme}/{concept}/records`` (``collections``, ``paging``), ``/sitemap.xml`` and
+``/robots.txt`` (``sitemaps``), and OAI-PMH at ``/oai`` (``oai``; the verbs are in
+``ctlib.oai``)."""

@@ -1,0 +1,279 @@
+"""/search: free text and facets over the search index, as a page for people, as JSON
+(docs/search.md) and as RDF (a Hydra collection of the matching records).
+
+The URL says everything about a search (``q``, ``region``, ``country``, ``category``,
+``author``, ``from``, ``to``, ``sort``, ``page``, ``size``), so every search can be
+shared; answers are cached per generation, query, format and language.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from ... import __version__
+from ...describe import Description
+from ...formats import BY_EXTENSION, SEARCH_FORMATS, Format
+from ...rdf.namespaces import DCTERMS, XSD
+from ...search.index import is_current
+from ...search.query import (
+    FACETS,
+    MARK,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    SORTS,
+    Results,
+    SearchIndex,
+    SearchQuery,
+    search,
+)
+from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
+from ..core.negotiation import negotiate, negotiate_language
+from ..core.responses import Rendered, etag, rendered, respond
+from ..descriptions.rendering import serialize
+from ..harvest.collections import HYDRA, hydra_page, modified_time, page_links, record_page
+
+blueprint = Blueprint("search", __name__)
+
+FACET_TITLES = {"region": "Region", "country": "Country", "category": "Category",
+                "author": "Author"}
+
+
+class SearchIndexes:
+    """The published generation's index, reopened when an ingest switches generations."""
+
+    def __init__(self):
+        self._open: tuple[str, SearchIndex] | None = None
+        self._lock = threading.Lock()
+
+    def of(self, snapshot) -> SearchIndex:
+        with self._lock:
+            if self._open is None or self._open[0] != snapshot.generation:
+                path = snapshot.search_path
+                if not is_current(path):
+                    raise ServiceUnavailable("this catalogue was published without a search "
+                                             "index of this version: run `ctlib ingest` "
+                                             "again to build it")
+                self._open = (snapshot.generation, SearchIndex(path))
+            return self._open[1]
+
+
+def _ctx():
+    return current_app.extensions["ctlib"]
+
+
+@blueprint.get("/search")
+@blueprint.get("/search.<extension>")
+def search_page(extension: str | None = None):
+    fmt = _format(extension)
+    query = parse_query(request.args)
+    ctx = _ctx()
+    snapshot = ctx.published.snapshot()
+    language = None if fmt.rdf_format is not None else negotiate_language(
+        request.headers.get("Accept-Language"), snapshot.label_languages, ctx.config.language)
+    key = (snapshot.generation, "search", _query_string(query), fmt.name, language)
+    entry = ctx.cache.get(key, lambda: _render(snapshot, query, fmt, language))
+    status, headers, body = respond(entry, request.headers.get("If-None-Match"),
+                                    request.headers.get("If-Modified-Since"), None)
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def _format(extension: str | None) -> Format:
+    if extension is not None:
+        fmt = BY_EXTENSION.get(extension) if extension != "json" else SEARCH_FORMATS[0]
+        if fmt is None or fmt not in SEARCH_FORMATS:
+            known = ", ".join(f".{f.extension}" for f in SEARCH_FORMATS)
+            raise NotFound(f"/search.{extension}: there is no format {extension!r}; "
+                           f"formats: {known}")
+        return fmt
+    fmt = negotiate(request.headers.get("Accept"), SEARCH_FORMATS)
+    if fmt is None:
+        available = ", ".join(f.media_type for f in SEARCH_FORMATS)
+        raise NotAcceptable(f"/search is available as: {available}", headers={"Vary": "Accept"})
+    return fmt
+
+
+def parse_query(args: MultiDict) -> SearchQuery:
+    """The search a URL asks for; a value that cannot be read is a 400 naming it."""
+    return SearchQuery(
+        text=args.get("q", "").strip(),
+        filters={facet: tuple(v for v in args.getlist(facet) if v) for facet in FACETS
+                 if any(args.getlist(facet))},
+        year_from=_number(args, "from", 0, 9999), year_to=_number(args, "to", 0, 9999),
+        sort=_choice(args, "sort", SORTS), page=_number(args, "page", 1, 10**6) or 1,
+        size=_number(args, "size", 1, MAX_PAGE_SIZE) or PAGE_SIZE)
+
+
+def _number(args: MultiDict, name: str, least: int, most: int) -> int | None:
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not least <= int(value) <= most:
+        raise BadRequest(f"{name}={value!r}: give a whole number from {least} to {most}")
+    return int(value)
+
+
+def _choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> str:
+    value = args.get(name, "").strip() or choices[0]
+    if value not in choices:
+        raise BadRequest(f"{name}={value!r}: give one of {', '.join(choices)}")
+    return value
+
+
+def _query_string(query: SearchQuery, **changes) -> str:
+    """The URL parameters of ``query`` with ``changes`` (None removes a parameter)."""
+    values: dict[str, object] = {
+        "q": query.text, **{facet: list(keys) for facet, keys in query.filters.items()},
+        "from": query.year_from, "to": query.year_to,
+        "sort": None if query.sort == SORTS[0] else query.sort,
+        "page": None if query.page == 1 else query.page,
+        "size": None if query.size == PAGE_SIZE else query.size}
+    values.update(changes)
+    pairs = []
+    for name, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item not in (None, ""):
+                pairs.append((name, str(item)))
+    return urlencode(pairs)
+
+
+def _url(query: SearchQuery, fmt: Format | None = None, **changes) -> str:
+    path = "search" if fmt is None else f"search.{fmt.extension}"
+    found = _query_string(query, **changes)
+    return f"/{path}?{found}" if found else f"/{path}"
+
+
+def _render(snapshot, query: SearchQuery, fmt: Format, language: str | None) -> Rendered:
+    """``language``: of the facet labels in HTML and JSON; None for RDF, which has none."""
+    ctx = _ctx()
+    results = search(ctx.search_indexes.of(snapshot), query, language or ctx.config.language,
+                     ctx.config.language)
+    if fmt.name == "html":
+        body = _html(results).encode("utf-8")
+    elif fmt.rdf_format is None:
+        body = json.dumps(_json(results), ensure_ascii=False, indent=1).encode("utf-8")
+    else:
+        body = serialize(Description(ox.NamedNode(ctx.absolute(_url(query))),
+                                     _triples(results), None), fmt,
+                         ctx.absolute("context.jsonld"))
+    key = f"{__version__} {snapshot.generation} {_url(query, fmt)} {language}"
+    return rendered(200, body, fmt.content_type, etag(key.encode("utf-8"), fmt, language),
+                    modified_time(snapshot.published), _link_header(results),
+                    vary="Accept" if language is None else "Accept, Accept-Language")
+
+
+def _pages(results: Results) -> dict[str, str]:
+    query, last = results.query, results.pages
+    pages = {"first": _url(query, page=1), "last": _url(query, page=last)}
+    if query.page > 1:
+        pages["previous"] = _url(query, page=min(query.page - 1, last))
+    if query.page < last:
+        pages["next"] = _url(query, page=query.page + 1)
+    return pages
+
+
+def _absolute_pages(results: Results) -> dict[str, str]:
+    return {name: _ctx().absolute(href) for name, href in _pages(results).items()}
+
+
+def _link_header(results: Results) -> str:
+    return ", ".join(page_links(_absolute_pages(results)))
+
+
+def _marked(text: str) -> Markup:
+    """Escaped text with the index's highlight marks as <mark> elements."""
+    return Markup(str(escape(text)).replace(MARK[0], "<mark>").replace(MARK[1], "</mark>"))
+
+
+def _plain(text: str) -> str:
+    return text.replace(MARK[0], "").replace(MARK[1], "")
+
+
+def _html(results: Results) -> str:
+    query = results.query
+    facets = {facet: [(value, _url(query, page=None, **{facet: _toggled(query, facet, value.key)}))
+                      for value in values] for facet, values in results.facets.items()}
+    chosen = [(FACET_TITLES[facet], _label_of(results, facet, key),
+               _url(query, page=None, **{facet: _toggled(query, facet, key)}))
+              for facet, keys in query.filters.items() for key in keys]
+    if query.year_from is not None or query.year_to is not None:
+        chosen.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
+                       _url(query, page=None, **{"from": None, "to": None})))
+    hits = [{"href": "/" + record_page(hit.id), "title": _marked(hit.title),
+             "snippet": _marked(hit.snippet), "year": hit.year,
+             "authors": [(name, _url(SearchQuery(), author=[key])) for key, name in hit.authors]}
+            for hit in results.hits]
+    return render_template(
+        "search.html", results=results, query=query, hits=hits, facets=facets,
+        facet_titles=FACET_TITLES, chosen=chosen, pages=_pages(results),
+        decades=_decades(results), sorts=[(s, _url(query, sort=s, page=None)) for s in SORTS],
+        formats=[(f.label, _url(query, f), f.media_type) for f in SEARCH_FORMATS
+                 if f.name != "html"], start=(query.page - 1) * query.size)
+
+
+def _toggled(query: SearchQuery, facet: str, key: str) -> list[str]:
+    keys = list(query.filters.get(facet, ()))
+    return [k for k in keys if k != key] if key in keys else [*keys, key]
+
+
+def _label_of(results: Results, facet: str, key: str) -> str:
+    return next((v.label for v in results.facets.get(facet, ()) if v.key == key), key)
+
+
+def _decades(results: Results) -> list[tuple[str, int, str]]:
+    """Records per decade among the hits, each a link narrowing the search to it."""
+    decades: dict[int, int] = {}
+    for year, count in results.years:
+        decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + count
+    return [(f"{start}s", count, _url(results.query, page=None, **{"from": start, "to": start + 9}))
+            for start, count in sorted(decades.items())]
+
+
+def _json(results: Results) -> dict:
+    ctx = _ctx()
+    query = results.query
+    return {
+        "query": {"q": query.text, "filters": {f: list(k) for f, k in query.filters.items()},
+                  "from": query.year_from, "to": query.year_to, "sort": query.sort,
+                  "page": query.page, "size": query.size},
+        "total": results.total, "pages": results.pages,
+        "links": _absolute_pages(results),
+        "hits": [{"id": hit.id, "uri": str(ctx.uris.record(hit.id)),
+                  "page": ctx.absolute(record_page(hit.id)), "title": _plain(hit.title),
+                  "snippet": _plain(hit.snippet), "highlighted_title": str(_marked(hit.title)),
+                  "highlighted_snippet": str(_marked(hit.snippet)), "year": hit.year,
+                  "authors": [{"id": key, "name": name, "uri": str(ctx.uris.agent(key))}
+                              for key, name in hit.authors]}
+                 for hit in results.hits],
+        "facets": {facet: [{"key": v.key, "label": v.label, "count": v.count,
+                            "selected": v.selected, "depth": v.depth,
+                            "search": ctx.absolute(_url(query, page=None, **{
+                                facet: _toggled(query, facet, v.key)}))}
+                           for v in values] for facet, values in results.facets.items()},
+        "years": [{"year": year, "count": count} for year, count in results.years],
+    }
+
+
+_TITLE, _ISSUED, _YEAR = (ox.NamedNode(str(t)) for t in (DCTERMS.title, DCTERMS.issued,
+                                                          XSD.gYear))
+
+
+def _triples(results: Results) -> list[ox.Triple]:
+    ctx = _ctx()
+    query = results.query
+    whole = ox.NamedNode(ctx.absolute(_url(query, page=None)))
+    said = hydra_page(whole, ox.NamedNode(ctx.absolute(_url(query, page=query.page))),
+                      results.total, _absolute_pages(results))
+    for hit in results.hits:
+        record = ox.NamedNode(str(ctx.uris.record(hit.id)))
+        said += [ox.Triple(whole, ox.NamedNode(HYDRA + "member"), record),
+                 ox.Triple(record, _TITLE, ox.Literal(_plain(hit.title)))]
+        if hit.year is not None:
+            said.append(ox.Triple(record, _ISSUED, ox.Literal(str(hit.year), datatype=_YEAR)))
+    return said
