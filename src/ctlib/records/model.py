@@ -13,6 +13,11 @@ FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "cat
 
 MULTI_VALUED = ("country", "region", "authors", "category")
 
+UNREADABLE_FILE = "unreadable-file"
+"""The rule of a Problem about a whole source file that could not be read (empty, not
+text, not parseable, not a regular file, no permission). Its location is the file at
+line 0. The records that file held are kept as they were published, never withdrawn."""
+
 
 class SourceLocation(NamedTuple):
     """A tuple, not a dataclass: one is made for every value read, and tuples are cheap."""
