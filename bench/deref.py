@@ -56,9 +56,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 from proctree import process_tree  # bench/ is the script directory
-from servers import (CTLIB, OXIGRAPH, ROOT, catalogue_file, code_version, cpu_by_process,
-                     ctlib_env, fetch, find_pyspy, free_port, ingest, log, machine_busy,
-                     machine_description, oxigraph_version, start, stop, wait_ready)
+from servers import (
+    CTLIB,
+    OXIGRAPH,
+    ROOT,
+    catalogue_file,
+    code_version,
+    cpu_by_process,
+    ctlib_env,
+    fetch,
+    find_pyspy,
+    free_port,
+    ingest,
+    log,
+    machine_busy,
+    machine_description,
+    oxigraph_version,
+    record_uris,
+    start,
+    stop,
+    wait_ready,
+)
 
 TARGET_RATIO = 1.0
 TARGET_P99_MS = 10.0
@@ -158,20 +176,6 @@ def ntriples_set(body: bytes) -> set[str]:
 
 
 # -------------------------------------------------------------------- preparation
-
-
-def record_uris(store_path: Path, base: str) -> list[str]:
-    import pyoxigraph as ox
-    store = ox.Store.read_only(str(store_path))
-    try:
-        query = ("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a "
-                 "<http://purl.org/dc/terms/BibliographicResource> } FILTER NOT EXISTS "
-                 "{ GRAPH ?g2 { ?s <http://www.w3.org/ns/prov#invalidatedAtTime> ?w } } }")
-        uris = sorted(row["s"].value for row in store.query(query))
-    finally:
-        del store
-    prefix = base + "id/record/"
-    return [u for u in uris if u.startswith(prefix)]
 
 
 def ctlib_path(uri: str, base: str) -> str:

@@ -129,6 +129,17 @@ def rss_bytes(root: int) -> int:
     return total
 
 
+def threads_of(root: int) -> int:
+    """Threads of ``root`` and its descendants."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            total += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            pass
+    return total
+
+
 def find_pyspy() -> str | None:
     """py-spy on PATH or in /tmp/pyspy (`pip install --target /tmp/pyspy py-spy`)."""
     if found := shutil.which("py-spy"):
@@ -176,6 +187,21 @@ def ingest(path: Path, env: dict, timeout: float) -> float:
     if process.returncode not in (0, 1):
         raise RuntimeError(f"ingest failed: {process.stderr[-2000:]}")
     return seconds
+
+
+def record_uris(store_path: Path, base: str) -> list[str]:
+    """The published records' URIs under ``base`` in a generation's store, sorted."""
+    import pyoxigraph as ox
+    store = ox.Store.read_only(str(store_path))
+    try:
+        query = ("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a "
+                 "<http://purl.org/dc/terms/BibliographicResource> } FILTER NOT EXISTS "
+                 "{ GRAPH ?g2 { ?s <http://www.w3.org/ns/prov#invalidatedAtTime> ?w } } }")
+        uris = sorted(row["s"].value for row in store.query(query))
+    finally:
+        del store
+    prefix = base + "id/record/"
+    return [u for u in uris if u.startswith(prefix)]
 
 
 # -------------------------------------------------------------------- description

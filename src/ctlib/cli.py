@@ -153,7 +153,7 @@ def stats(as_json: bool) -> None:
               help="Log every request to standard output (off: log at the reverse proxy; "
                    "it costs a worker about an eighth of its time).")
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
-    """Serve the published catalogue over HTTP with gunicorn.
+    """Serve the published catalogue over HTTP with granian.
 
     Absolute URIs in responses come from CTLIB_BASE_URI, never from the request, so
     the service can sit behind a reverse proxy.

@@ -11,7 +11,7 @@
 - ``sparql``: ``/sparql``, its service description and its query page.
 
 ``app`` makes the Flask app of all of them (``create_app``); ``serve`` runs it under
-gunicorn. Protocol logic lives in the domain packages (``oai``, ``search``, ``sparql``,
+granian. Protocol logic lives in the domain packages (``oai``, ``search``, ``sparql``,
 ``published``); the modules here parse requests and write responses.
 """
 

@@ -4,8 +4,8 @@ They are served as the gzip files they are, ``Content-Type: application/gzip`` a
 ``Content-Encoding``: a client stores exactly the bytes whose SHA-256 is published
 beside them, and a Range request resumes an interrupted download. The ETag is that
 SHA-256, so every worker answers the same and an ingest that changed nothing keeps
-it; Last-Modified is when the file was written. The file is sent from disk
-(``wsgi.file_wrapper``, sendfile under gunicorn): memory does not grow with its size.
+it; Last-Modified is when the file was written. The file is read from disk
+in pieces as the client takes them: memory does not grow with its size.
 
 ``/dump/`` lists them: a page for browsers, and for everything else the lines of
 ``sha256sum`` (``curl -s URL/dump/ > SHA256SUMS; sha256sum -c SHA256SUMS``).
