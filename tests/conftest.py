@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from . import stores
-
 from ctlib.catalogue import Catalogue
 from ctlib.config import load_config
+
+from . import stores
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -63,7 +63,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-END_TO_END = ("cli_env(", "running_server(")
+END_TO_END = ("cli_env(", "running_server(", "serving(")
 
 
 def pytest_collection_modifyitems(items):

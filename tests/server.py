@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -29,6 +30,24 @@ def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str
     extra CTLIB_* environment variables for every command. ``commands`` are further
     `ctlib` command lines run after the ingests, before serving (``["load", "--graph",
     IRI, FILE]``); one that fails stops the server from starting."""
+    with serving(tmp_path, *ingests, settings=settings, commands=commands) as server:
+        yield server.base
+
+
+@dataclass(frozen=True)
+class Serving:
+    base: str
+    """The server's base URL, which is also the catalogue's base URI."""
+    process: subprocess.Popen
+    """`ctlib serve`, the parent of its workers."""
+    log: Path
+    """What the server wrote on standard error."""
+
+
+@contextmanager
+def serving(tmp_path: Path, *ingests: list[Path], settings: dict[str, str] | None = None,
+            commands: Sequence[Sequence[str | Path]] = ()):
+    """``running_server``, yielding the server's process and log too."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     env = cli_env(tmp_path) | {"CTLIB_BASE_URI": base} | (settings or {})
@@ -51,10 +70,10 @@ def running_server(tmp_path: Path, *ingests: list[Path], settings: dict[str, str
                                    stdout=subprocess.DEVNULL, stderr=errors)
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield Serving(base, process, log)
     finally:
         process.terminate()
-        try:  # longer than gunicorn's graceful timeout (30 s), after which it kills workers
+        try:  # longer than the server's graceful stop (30 s), after which it kills workers
             process.wait(timeout=STOPPING)
         except subprocess.TimeoutExpired:
             process.kill()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..formats import query_result_format
+from .lifeline import die_with_parent
 from .results import kind as result_kind
 from .results import write
 from .sandbox import forbid_network
@@ -23,6 +25,9 @@ FIRST_BYTES = 1 << 20
 """Held back before the first message: a result that fits is sent with its row count
 and truncation known, so the response headers can say so."""
 CHUNK_BYTES = 1 << 16
+OVERTIME_SECONDS = 2
+"""The web worker kills a query process at the query's deadline; the process ends
+itself this much later, should the worker be stopped or gone."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,23 @@ class Job:
 
 def main(conn, memory_bytes: int) -> None:
     """The query process: no network, bounded memory, lower priority than the web
-    process, one job at a time until the web process goes away."""
+    process, one job at a time until the web process goes away. It receives each job
+    with the seconds it may take."""
+    die_with_parent()
     forbid_network()
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     os.nice(5)
+    # SIGALRM's default action ends the process, even in the middle of evaluation
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
     stores: dict[str, ox.Store] = {}
     while True:
         try:
-            job = conn.recv()
+            job, seconds = conn.recv()
         except (EOFError, OSError):
             return
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0) + OVERTIME_SECONDS)
         run(job, conn, stores)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:

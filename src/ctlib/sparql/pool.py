@@ -2,12 +2,16 @@
 
 pyoxigraph cannot cancel a running query from Python, so every query is evaluated
 in a separate process that is killed at the deadline and replaced at once. A query
-waits for a process only when every one of them is busy.
+waits for a process only when every one of them is busy. Query processes and their
+fork server die with the web worker (``lifeline``), and a query process stops itself
+soon after its deadline should nobody be left to stop it (``evaluation``).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -19,7 +23,9 @@ from .evaluation import Job
 # Forking a threaded web worker is unsafe, and spawning re-imports the program each
 # time: a fork server (started once, clean) forks query processes in milliseconds.
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["__main__", "ctlib.sparql.evaluation"])
+_CONTEXT.set_forkserver_preload(["__main__", "ctlib.sparql.fork_server"])
+
+logger = logging.getLogger(__name__)
 
 
 class QueryFailed(Exception):
@@ -99,19 +105,25 @@ class QueryPool:
         self._live = 0
         """Processes running or starting."""
         self._lock = threading.Condition()
+        self._to_start: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._starter: threading.Thread | None = None
 
     def start(self) -> None:
         """Start the missing processes in the background."""
         with self._lock:
             missing, self._live = self.size - self._live, self.size
+            if self._starter is None:
+                self._starter = threading.Thread(target=self._keep_starting, daemon=True,
+                                                 name="ctlib-query-starter")
+                self._starter.start()
         for _ in range(missing):
-            threading.Thread(target=self._start_one, daemon=True).start()
+            self._to_start.put(None)
 
     def run(self, job: Job, timeout: float) -> Answer:
         deadline = time.monotonic() + timeout
         process = self._acquire(deadline)
         try:
-            process.conn.send(job)
+            process.conn.send((job, deadline - time.monotonic()))
             message = self._receive(process, deadline)
         except BaseException:
             self._discard(process)
@@ -132,7 +144,8 @@ class QueryPool:
         try:
             return process.conn.recv()
         except (EOFError, OSError):
-            raise QueryFailed(500, "the query process ended unexpectedly (out of memory?)") \
+            raise QueryFailed(500, "the query process ended unexpectedly (out of memory, or "
+                                   "stopped past its time?)") \
                 from None
 
     def _acquire(self, deadline: float) -> _Process:
@@ -158,6 +171,16 @@ class QueryPool:
         with self._lock:
             self._live -= 1
         self.start()
+
+    def _keep_starting(self) -> None:
+        """Starts the processes asked for, for as long as the web worker lives. One thread
+        starts them all: the fork server dies when the thread that started it ends."""
+        while True:
+            self._to_start.get()
+            try:
+                self._start_one()
+            except Exception:  # the next query asks again
+                logger.exception("a SPARQL query process could not be started")
 
     def _start_one(self) -> None:
         process = None
