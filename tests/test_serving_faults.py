@@ -1,5 +1,5 @@
 """The server under faults: slow clients, a web worker killed or stopped while its query
-runs. Each test runs the real `ctlib serve`."""
+runs, a result cut at the row limit. Each test runs the real `ctlib serve`."""
 
 from __future__ import annotations
 
@@ -183,3 +183,22 @@ def _descendants(root: int) -> list[int]:
         found.append(pid)
         todo.extend(children.get(pid, ()))
     return found
+
+
+# --------------------------------------------------------------------- row limit
+
+
+def test_a_row_capped_result_is_whole_and_no_error(tmp_path):
+    """More rows than the limit, more bytes than a query process sends at once: the
+    answer is complete, says it was cut, and the server logs no error."""
+    settings = {"CTLIB_SPARQL_MAX_ROWS": "5000"}
+    with serving(tmp_path, [ROOT / "data"], settings=settings) as server:
+        answer = requests.post(server.base + "sparql", timeout=PATIENCE * 3,
+                               data={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"},
+                               headers={"Accept": "text/csv"})
+        assert answer.status_code == 200
+        assert answer.headers["X-SPARQL-Truncated"] == "the result was cut after 5,000 rows"
+        assert int(answer.headers["Content-Length"]) == len(answer.content) > 1 << 20
+        assert len(answer.text.splitlines()) == 1 + 5000
+        log = server.log.read_text(errors="replace")
+        assert "Traceback" not in log and "ERROR" not in log, log[-3000:]

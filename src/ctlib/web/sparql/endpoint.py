@@ -2,18 +2,21 @@
 page for people.
 
 Each query is checked (``sparql.guard``), evaluated in a query process that has no
-network and is killed at the deadline (``sparql.pool``), and streamed back in the
+network and is killed at the deadline (``sparql.pool``), and sent back whole in the
 negotiated format. Browsers get the query page with the results as a table.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wsgi import wrap_file
 
 from ...formats import DESCRIPTION_FORMATS, QUERY_RESULT_FORMATS, Format
 from ...sparql import examples, guard, protocol
@@ -29,6 +32,9 @@ blueprint = Blueprint("sparql", __name__)
 
 HTML_ROWS = 1000
 """Rows shown on the query page; the download links give the whole result."""
+SPOOL_MEMORY_BYTES = 1 << 20
+"""A result up to this size is held in memory until sent; a larger one in a
+temporary file."""
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers": "X-SPARQL-Row-Limit, X-SPARQL-Truncated"}
 
@@ -92,35 +98,42 @@ def _answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
                                                     for kind, fmt in formats.items()},
                   ctx.config.sparql_max_rows)
     fmt = next(f for f in QUERY_RESULT_FORMATS[answer.kind] if f.name == answer.format_name)
-    headers = {"Content-Type": fmt.content_type, "Vary": "Accept",
+    body, size = answer.body
+    rows, truncated = answer.end
+    headers = {"Content-Type": fmt.content_type, "Vary": "Accept", "Content-Length": str(size),
                "X-SPARQL-Row-Limit": str(ctx.config.sparql_max_rows)}
-    if answer.end is not None:
-        rows, truncated = answer.end
-        headers["Content-Length"] = str(len(answer.first))
-        if truncated:
-            headers["X-SPARQL-Truncated"] = f"the result was cut after {rows:,} rows"
-        return Response(answer.first, 200, headers)
-    return Response(_stream(answer), 200, headers)
+    if truncated:
+        headers["X-SPARQL-Truncated"] = f"the result was cut after {rows:,} rows"
+    return Response(wrap_file(request.environ, body), 200, headers, direct_passthrough=True)
 
 
-class ResultCut(Exception):
-    """A streamed result passed the row limit after its headers were sent: the
-    response is broken off, which clients see as a failed transfer, never as a
-    complete result."""
+class Whole:
+    """A query's whole result, read from the query process as fast as it is written, so
+    the process is free for the next query however slowly the client reads, and the
+    headers can say how many rows there were before the body is sent."""
 
-
-def _stream(answer: Answer):
-    try:
-        yield answer.first
-        yield from answer.rest()
-        if answer.end[1]:
-            raise ResultCut(f"the result passed the row limit after {answer.end[0]:,} rows")
-    finally:
-        answer.close()
+    def __init__(self, answer: Answer | Forwarded, timeout: float):
+        self.kind, self.format_name = answer.kind, answer.format_name
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)
+        try:
+            with _problems(timeout):
+                spool.write(answer.first)
+                for chunk in answer.rest():
+                    spool.write(chunk)
+        except BaseException:
+            spool.close()
+            raise
+        finally:
+            answer.close()
+        self.end: tuple[int, bool] = answer.end
+        """(rows, truncated)"""
+        self.body = spool, spool.tell()
+        """The result (a file at its start) and its size in bytes."""
+        spool.seek(0)
 
 
 def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, formats: dict,
-         max_rows: int) -> Answer | Forwarded:
+         max_rows: int) -> Whole:
     timeout = min(asked.timeout or ctx.config.sparql_timeout, ctx.config.sparql_timeout)
     snapshot = ctx.published.snapshot()
     job = Job(store_path=snapshot.store_path, query=asked.query,
@@ -128,10 +141,17 @@ def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, format
               default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
               dataset_given=asked.dataset_given, query_names_dataset=query_names_dataset,
               prefixes=examples.prefixes(ctx.uris.base))
+    with _problems(timeout):
+        answer = (Forwarded(snapshot.store, job, timeout) if snapshot.remote
+                  else ctx.query_pool.run(job, timeout))
+    return Whole(answer, timeout)
+
+
+@contextmanager
+def _problems(timeout: float):
+    """A query that failed or ran out of time, as the response that says so."""
     try:
-        if snapshot.remote:
-            return Forwarded(snapshot.store, job, timeout)
-        return ctx.query_pool.run(job, timeout)
+        yield
     except QueryFailed as failed:
         raise Problem(failed.status, failed.message) from None
     except QueryStopped as stopped:
@@ -182,7 +202,9 @@ def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> d
     """The result as columns and rows of cells, for the page."""
     answer = _run(ctx, asked, query_names_dataset,
                   {"solutions": "json", "boolean": "json", "graph": "nt"}, HTML_ROWS)
-    body = answer.first if answer.end is not None else answer.first + b"".join(answer.rest())
+    spool, _ = answer.body
+    with spool:
+        body = spool.read()
     rows_truncated = answer.end[1]
     if answer.kind == "graph":
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
