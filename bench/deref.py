@@ -8,7 +8,7 @@
    `.venv/bin/ctlib ingest -q`, into a temporary CTLIB_DATA_DIR with
    CTLIB_BASE_URI=http://127.0.0.1:PORT/ (the port ctlib will listen on, so the URIs
    in the store are the server's own). --data-dir reuses an earlier ingest (--keep).
-2. Start `ctlib serve --port P1 --workers W` on it (gunicorn, gthread), and
+2. Start `ctlib serve --port P1 --workers W` on it (granian), and
    `oxigraph serve-read-only --location COPY --bind 127.0.0.1:P2` (the `oxigraph`
    PyPI package) on a copy of the same generation's store directory.
 3. Sample K record URIs (fixed seed). ctlib: GET /doc/record/{id}.ttl. Oxigraph: GET
@@ -28,10 +28,10 @@
    instead (threads, one keep-alive connection each); it competes with the servers
    for the same 2 cores, so its numbers are lower bounds.
    CPU is accounted per run: the server's process tree (per process in the log line,
-   which shows when gunicorn gave every keep-alive connection to one worker), the load
+   which shows when one worker took every keep-alive connection), the load
    generator, and everything else on the machine ("other": noise from other users).
    --profile S runs py-spy (/tmp/pyspy, `pip install --target /tmp/pyspy py-spy`) on
-   one gunicorn worker during the first warm run; --profile-gil samples only the
+   one web worker during the first warm run; --profile-gil samples only the
    thread holding the GIL.
 5. Print a table (req/s, p50, p90, p99, max, errors, CPU) and the ratio
    ctlib/Oxigraph; the target of the issue is ctlib's warm throughput >= 1.0x
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="let ctlib log every request (as `ctlib serve --access-log`; "
                         "Oxigraph server logs none)")
     parser.add_argument("--profile", type=float, default=0,
-                        help="py-spy record one gunicorn worker for this many seconds of the "
+                        help="py-spy record one web worker for this many seconds of the "
                         "warm run (needs py-spy on PATH or in /tmp/pyspy)")
     parser.add_argument("--profile-gil", action="store_true",
                         help="py-spy --gil: sample only the thread holding the GIL (where "
@@ -518,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"code: {code}")
     print(f"machine: {machine_description()} (at the end)")
     print(f"catalogue: {args.records:,} records; warm sample {min(args.sample, len(uris)):,} "
-          f"records (seed {args.seed}); ctlib serve --workers {args.workers} (gunicorn gthread); "
+          f"records (seed {args.seed}); ctlib serve --workers {args.workers} (granian); "
           f"Oxigraph server {oxigraph_version(oxigraph)} serve-read-only on a copy of the store")
     print(f"load: {args.loadgen}, {args.connections} connections, {args.threads} threads; "
           f"cold {args.cold:g} s over all records, warm-up {args.warmup:g} s, warm {args.duration:g} s"
@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def start_profiler(master: int, seconds: float, workdir: Path,
                    gil: bool = False) -> subprocess.Popen | None:
-    """py-spy on the first gunicorn worker (a child of the master), in the background."""
+    """py-spy on the first web worker (a child of the main process), in the background."""
     pyspy = find_pyspy()
     workers = [p for p in process_tree(master) if p != master]
     if pyspy is None or not workers:

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Minutes of mixed load on `ctlib serve`, with slow clients, and the workers' memory
+before and after.
+
+    bench/soak.py [--duration S] [--ordinary C] [--slow N] [--records R] [--data-dir DIR]
+
+The catalogue and server are bench/slow_clients.py's (R generated records ingested
+once, `ctlib serve --workers 2` on loopback). After a warm-up of 10 s, C client threads
+send, each on a new connection given up after 10 s, a cycle of: record descriptions in
+every format and by negotiation, `/id/` redirects, citations, concept pages, searches,
+SPARQL queries (ASK, SELECT, CONSTRUCT), OAI-PMH verbs, the home page, browse, VoID,
+the sitemap, the dump list and now and then a whole dump, for S seconds; meanwhile N
+slow clients of each of bench/slow_clients.py's kinds (headers, dump, body, silent,
+results) come and go. Prints requests, answers by status, errors, p50/p99/max, and
+each worker's RSS (its own, and with its query processes) before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from servers import (
+    PAGE,
+    ROOT,
+    code_version,
+    ctlib_env,
+    free_port,
+    log,
+    machine_description,
+    record_uris,
+    rss_bytes,
+    start,
+    stop,
+    wait_ready,
+)
+from slow_clients import (
+    BASE,
+    KINDS,
+    SlowClients,
+    describe_slow,
+    prepared_data,
+    server_command,
+    time_ordinary,
+)
+
+SPARQL = ["ASK { ?s ?p ?o }",
+          "SELECT ?r ?t WHERE { ?r a <http://purl.org/dc/terms/BibliographicResource> ; "
+          "<http://purl.org/dc/terms/title> ?t } LIMIT 50",
+          "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 500",
+          "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"]
+SEARCHES = ["trafficking", "labour exploitation", "children", "migration policy", "victim"]
+OAI = ["verb=Identify", "verb=ListMetadataFormats", "verb=ListSets",
+       "verb=ListIdentifiers&metadataPrefix=oai_dc", "verb=ListRecords&metadataPrefix=oai_dc"]
+FORMATS = [(".ttl", "*/*"), (".jsonld", "*/*"), (".rdf", "*/*"), (".nt", "*/*"),
+           (".html", "*/*"), ("", "text/turtle"), ("", "application/ld+json"),
+           ("", "text/html"), (".bib", "*/*"), (".ris", "*/*"), (".csljson", "*/*")]
+
+
+def mixed_paths(record_ids: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """One cycle of the ordinary clients' requests, shuffled."""
+    paths = []
+    for number, identifier in enumerate(record_ids):
+        name = quote(identifier, safe="")
+        suffix, accept = FORMATS[number % len(FORMATS)]
+        paths.append((f"/doc/record/{name}{suffix}", accept))
+        if number % 10 == 0:
+            paths.append((f"/id/record/{name}", "text/turtle"))
+    for number in range(len(record_ids) // 5):
+        paths.append(("/search?q=" + quote(SEARCHES[number % len(SEARCHES)]), "text/html"))
+        paths.append(("/sparql?query=" + quote(SPARQL[number % len(SPARQL)]),
+                      "application/sparql-results+json, application/n-triples"))
+        paths.append(("/oai?" + OAI[number % len(OAI)], "text/xml"))
+    for number in range(len(record_ids) // 20):
+        paths += [("/", "text/html"), ("/browse/", "text/html"),
+                  ("/.well-known/void", "text/turtle"), ("/sitemap.xml", "application/xml"),
+                  ("/dump/", "text/plain"), ("/def/countries", "text/html")]
+    for _ in range(len(record_ids) // 100):
+        paths.append(("/dump/catalogue.nt.gz", "application/gzip"))
+    rng.shuffle(paths)
+    return paths
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def workers_memory(server: int) -> str:
+    """Each worker's own RSS, then with its fork server, tracker and query processes."""
+    def own(pid: int) -> int:
+        try:
+            return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except (OSError, IndexError):
+            return 0
+    return ", ".join(f"worker {pid}: {own(pid) / 2**20:.0f} MiB ({rss_bytes(pid) / 2**20:.0f} "
+                     f"MiB with its query processes)" for pid in children(server))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=300)
+    parser.add_argument("--ordinary", type=int, default=4, help="ordinary clients at once")
+    parser.add_argument("--slow", type=int, default=20, help="slow connections of each kind")
+    parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args(argv)
+
+    data_dir = prepared_data(args.data_dir or ROOT / "bench" / "out" / f"slow-{args.records}",
+                             args.records)
+    record_ids = [uri.rsplit("/", 1)[1] for uri in record_uris(
+        (data_dir / "current").resolve() / "store", BASE)]
+    rng = random.Random(0)
+    paths = mixed_paths(rng.sample(record_ids, min(2000, len(record_ids))), rng)
+    port = free_port()
+    log_path = data_dir.parent / f"soak-{port}.log"
+    command = server_command("ctlib", port, 2)
+    server = start(command, ctlib_env(data_dir, BASE), log_path)
+    print(f"# {code_version()}; {machine_description()}")
+    print(f"# {' '.join(command)}; {len(paths):,} paths in the cycle")
+    try:
+        wait_ready(port, "/context.jsonld", server, log_path)
+        time_ordinary(port, paths, args.ordinary, 10)
+        print(f"before: {workers_memory(server.pid)}")
+        slow = SlowClients(port, list(KINDS), args.slow, args.duration, 10)
+        begin = time.monotonic()
+        timed = time_ordinary(port, paths, args.ordinary, args.duration)
+        elapsed = time.monotonic() - begin
+        counts = slow.finish(30)
+        print(f"{args.duration:g} s of mixed load from {args.ordinary} clients with "
+              f"{args.slow} slow clients of each kind: {timed.line()}, "
+              f"{len(timed.latencies) / elapsed:.0f} answers/s")
+        print("answers by status: " + ", ".join(f"{status} {count:,}" for status, count
+                                               in sorted(timed.statuses.items())))
+        print(f"slow clients: {describe_slow(counts)}")
+        print(f"after: {workers_memory(server.pid)}")
+        errors = log_path.read_text(errors="replace").count("Traceback")
+        log(f"server log {log_path}: {errors} tracebacks")
+        print(f"tracebacks in the server's log: {errors}")
+    finally:
+        stop(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
