@@ -338,14 +338,28 @@ def server_command(name: str, port: int, workers: int) -> list[str]:
     return [part.format(venv=VENV, port=port, workers=workers) for part in SERVERS[name]]
 
 
-def prepared_data(data_dir: Path, records: int) -> Path:
-    env = ctlib_env(data_dir, BASE)
+def catalogue(data_dir: Path | None, records: int) -> tuple[Path, list[str]]:
+    """The data directory of ``records`` generated records (ingested on first use) and
+    their identifiers."""
+    data_dir = data_dir or ROOT / "bench" / "out" / f"slow-{records}"
     if not (data_dir / "current").exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        ingest(catalogue_file(records, 0), env, timeout=1800)
+        ingest(catalogue_file(records, 0), ctlib_env(data_dir, BASE), timeout=1800)
     else:
         log(f"reusing the ingest in {data_dir}")
-    return data_dir
+    uris = record_uris((data_dir / "current").resolve() / "store", BASE)
+    return data_dir, [uri.rsplit("/", 1)[1] for uri in uris]
+
+
+def started(name: str, workers: int, data_dir: Path, log_name: str):
+    """The server ``name`` of SERVERS on a free port: (process, port, log file)."""
+    port = free_port()
+    log_path = data_dir.parent / f"{log_name}-{port}.log"
+    command = server_command(name, port, workers)
+    server = start(command, ctlib_env(data_dir, BASE), log_path)
+    print(f"# {code_version()}; {machine_description()}")
+    print(f"# server {name}: {' '.join(command)}")
+    return server, port, log_path
 
 
 def describe_slow(counts: dict) -> str:
@@ -374,17 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := set(kinds) - set(KINDS):
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
 
-    data_dir = prepared_data(args.data_dir or ROOT / "bench" / "out" / f"slow-{args.records}",
-                             args.records)
-    record_ids = [uri.rsplit("/", 1)[1] for uri in record_uris(
-        (data_dir / "current").resolve() / "store", BASE)]
+    data_dir, record_ids = catalogue(args.data_dir, args.records)
     paths = ordinary_paths(random.Random(0).sample(record_ids, min(400, len(record_ids))))
-    port = free_port()
-    log_path = data_dir.parent / f"slow-{args.server}-{port}.log"
-    server = start(server_command(args.server, port, args.workers), ctlib_env(data_dir, BASE),
-                   log_path)
-    print(f"# {code_version()}; {machine_description()}")
-    print(f"# server {args.server}: {' '.join(server_command(args.server, port, args.workers))}")
+    server, port, log_path = started(args.server, args.workers, data_dir, f"slow-{args.server}")
     try:
         wait_ready(port, "/context.jsonld", server, log_path)
         time_ordinary(port, paths, args.ordinary, 5)  # warm the caches and query processes

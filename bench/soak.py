@@ -24,29 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from servers import (
-    PAGE,
-    ROOT,
-    code_version,
-    ctlib_env,
-    free_port,
-    log,
-    machine_description,
-    record_uris,
-    rss_bytes,
-    start,
-    stop,
-    wait_ready,
-)
-from slow_clients import (
-    BASE,
-    KINDS,
-    SlowClients,
-    describe_slow,
-    prepared_data,
-    server_command,
-    time_ordinary,
-)
+from servers import PAGE, log, rss_bytes, stop, wait_ready
+from slow_clients import KINDS, SlowClients, catalogue, describe_slow, started, time_ordinary
 
 SPARQL = ["ASK { ?s ?p ?o }",
           "SELECT ?r ?t WHERE { ?r a <http://purl.org/dc/terms/BibliographicResource> ; "
@@ -118,18 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args(argv)
 
-    data_dir = prepared_data(args.data_dir or ROOT / "bench" / "out" / f"slow-{args.records}",
-                             args.records)
-    record_ids = [uri.rsplit("/", 1)[1] for uri in record_uris(
-        (data_dir / "current").resolve() / "store", BASE)]
+    data_dir, record_ids = catalogue(args.data_dir, args.records)
     rng = random.Random(0)
     paths = mixed_paths(rng.sample(record_ids, min(2000, len(record_ids))), rng)
-    port = free_port()
-    log_path = data_dir.parent / f"soak-{port}.log"
-    command = server_command("ctlib", port, 2)
-    server = start(command, ctlib_env(data_dir, BASE), log_path)
-    print(f"# {code_version()}; {machine_description()}")
-    print(f"# {' '.join(command)}; {len(paths):,} paths in the cycle")
+    server, port, log_path = started("ctlib", 2, data_dir, "soak")
+    print(f"# {len(paths):,} paths in the cycle")
     try:
         wait_ready(port, "/context.jsonld", server, log_path)
         time_ordinary(port, paths, args.ordinary, 10)
