@@ -80,6 +80,17 @@ def test_query_processes_die_with_their_worker(tmp_path):
         assert get(server.base + RECORD).status_code == 200  # another worker took over
 
 
+def test_nothing_outlives_the_server(tmp_path):
+    """``ctlib serve`` itself killed: its workers and their processes end too."""
+    with serving(tmp_path, [ROOT / "data"], settings={"CTLIB_SPARQL_TIMEOUT": "300"}) as server:
+        embedded_store()
+        with _endless_query(server):
+            _busy_query_process(server)
+            left = set(_descendants(server.process.pid))
+            server.process.kill()
+            assert _gone(left) == set(), "workers or their processes outlived the server"
+
+
 def test_a_query_process_stops_itself_past_its_deadline(tmp_path):
     """Nobody kills the query at its deadline (its worker is stopped): it ends itself."""
     with serving(tmp_path, [ROOT / "data"], settings={"CTLIB_SPARQL_TIMEOUT": "8"}) as server:

@@ -18,6 +18,7 @@ from granian.http import HTTP1Settings
 from granian.server import Server as Granian
 
 from ..config import Config
+from ..sparql.lifeline import die_with_parent
 
 THREADS = 256
 """Python threads per worker that run requests. A thread waiting on a slow client (a
@@ -46,6 +47,8 @@ def serve(config: Config, host: str, port: int, workers: int, access_log: bool =
 
 def _application(config: Config):
     from . import create_app
+    # a worker whose server was killed (kill -9) would go on holding the port
+    die_with_parent()
     app = create_app(config)
     app.extensions["ctlib"].query_pool.start()  # ready before the first query comes
     return app
