@@ -1,8 +1,9 @@
-"""Processes that end with the process that started them.
+"""Processes that end with the process that started them: a web worker with `ctlib
+serve`, a fork server with its web worker, a query process with its fork server.
 
-A web worker killed with SIGKILL (by the OOM killer, say) runs no cleanup: its fork
-server and query processes would go on without it, a query computing with nobody to
-stop it at its deadline. Linux's parent-death signal kills them instead.
+A process killed with SIGKILL (by the OOM killer, say) runs no cleanup: its children
+would go on without it, a web worker holding the port, a query computing with nobody
+to stop it at its deadline. Linux's parent-death signal kills them instead.
 """
 
 from __future__ import annotations
