@@ -29,14 +29,14 @@ HEADER_SECONDS = 30
 STOP_SECONDS = 30
 """On SIGTERM, requests still running (a long download) have this long to finish."""
 REQUEST_BYTES = 64 << 10
-"""The most a request's line and headers may hold: a SPARQL query in a GET URL up to
-the query size limit's default (longer ones are POSTed)."""
+"""The most a request's line and headers may hold together (431 above): room for a
+SPARQL query of some KiB in a GET URL (the query page POSTs longer ones)."""
 
 
 def serve(config: Config, host: str, port: int, workers: int, access_log: bool = False) -> None:
     server = Granian(
         "ctlib.web:create_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=workers, blocking_threads=THREADS, log_access=access_log,
+        workers=workers, blocking_threads=THREADS, websockets=False, log_access=access_log,
         log_dictconfig=_logging(), respawn_failed_workers=True,
         workers_kill_timeout=STOP_SECONDS,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_SECONDS * 1000,
