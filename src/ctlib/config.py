@@ -96,8 +96,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 1000, "Records per validation batch.", _positive_int),
     Setting("keep_generations", 2,
             "Store generations kept on disk, the published one included.", _positive_int),
-    Setting("language", "en", "Language tag of titles and summaries when a source gives none.",
-            _language),
+    Setting("language", "en", "ISO 639-1 code (two letters) of the language of titles and "
+            "summaries when a source gives none.", _language),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/",
             "Licence of the published descriptions (a URI), stated in every one."),
     Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),
