@@ -140,3 +140,10 @@ def test_csv_whose_header_names_no_field_is_not_read(tmp_path):
     (problem,) = read_csv(write(tmp_path, "x.csv", "title;year\nA Title;2019\n"))
     assert (problem.rule, problem.location.line) == (UNREADABLE_FILE, 0)
     assert problem.message.startswith("the header row names none of the fields")
+
+
+def test_jsonl_lines_end_at_cr_and_lf_only(tmp_path):
+    path = write(tmp_path, "x.jsonl", '{"title": "One\u2028Line"}\n{"title": "Page\x0cBreak"}\n')
+    first, second = read_jsonl(path)
+    assert first.first("title") == "One\u2028Line" and first.problems == []
+    assert (second.location.line, second.first("title")) == (2, "Page Break")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import UNREADABLE_FILE, Problem, SourceLocation
-from .values import CONTROL
+from .values import CONTROL, CONTROL_CHARACTERS
 
 SPECIAL_FILES = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)",
                  stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
@@ -29,8 +29,10 @@ SAMPLE_BYTES are bytes that are not UTF-8 or CONTROL characters: a binary file, 
 text in another encoding throughout (UTF-16 is half NUL bytes). Text with a few bad
 bytes is read, each bad line reported."""
 
-OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-"""Where str.splitlines breaks a line and bytes.splitlines does not."""
+NOT_PLAIN = re.compile(f"[{CONTROL_CHARACTERS}\u2028\u2029]")
+"""CONTROL characters, and the line separators where str.splitlines breaks a line
+besides CR and LF (the others, VT, FF, FS, GS, RS and NEL, are controls): one scan
+tells whether a text needs either of the slower paths."""
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -40,6 +42,21 @@ class Text:
     problems: dict[int, Problem] = field(default_factory=dict)
     """An ``encoding`` Problem for each line (by number) that was not UTF-8; its bytes
     are in ``text`` as U+FFFD."""
+    plain: bool = True
+    """No match for NOT_PLAIN: the common case."""
+
+    @property
+    def has_controls(self) -> bool:
+        return not self.plain and CONTROL.search(self.text) is not None
+
+    def lines(self) -> list[str]:
+        """Lines as a text editor numbers them: broken at CR, LF and CRLF only.
+        (str.splitlines, 3x faster than the regular expression, also breaks at form
+        feeds, NEL and U+2028: it serves plain text.)"""
+        if self.plain:
+            return self.text.splitlines()
+        lines = LINE_BREAK.split(self.text)
+        return lines[:-1] if lines[-1] == "" else lines
 
 
 def unreadable(name: str, why: str) -> Problem:
@@ -102,7 +119,8 @@ def _not_text(sample: bytes) -> float:
 
 def _decode(raw: bytes, name: str) -> Text:
     try:
-        return Text(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return Text(text, plain=NOT_PLAIN.search(text) is None)
     except UnicodeDecodeError:
         pass
     pieces, problems = [], {}
@@ -116,14 +134,5 @@ def _decode(raw: bytes, name: str) -> Text:
                 SourceLocation(name, number), None, None, text.strip(), "encoding",
                 f"byte 0x{data[error.start]:02x} at column {error.start + 1} is not UTF-8; "
                 "save the file as UTF-8")
-    return Text("".join(pieces), problems)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as a text editor numbers them: broken at CR, LF and CRLF only.
-    (str.splitlines also breaks at form feeds, NEL and U+2028: uses it, 3x faster
-    than the regular expression, unless the text holds one of those.)"""
-    if OTHER_LINE_BREAKS.search(text) is None:
-        return text.splitlines()
-    lines = LINE_BREAK.split(text)
-    return lines[:-1] if lines[-1] == "" else lines
+    text = "".join(pieces)
+    return Text(text, problems, NOT_PLAIN.search(text) is None)

@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .files import read_text, split_lines, unreadable
+from .files import read_text, unreadable
 from .model import Problem, Record, SourceLocation
-from .values import CONTROL, without_controls
+from .values import without_controls
 
 LABELS = {
     "country": "country",
@@ -62,8 +62,7 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
     if isinstance(text, Problem):
         yield text
         return
-    has_controls = CONTROL.search(text.text) is not None
-    encoding_problems, strings = text.problems, split_lines(text.text)
+    has_controls, encoding_problems, strings = text.has_controls, text.problems, text.lines()
     del text  # the lines hold the text: not twice in memory
     # The lines are made as they are read: a Line lives only as long as its record's
     # blocks, not for the whole file (fewer pages for the process to fault in).

@@ -7,7 +7,8 @@ import re
 
 from .model import Problem, Record, Severity, SourceLocation
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 """Every control character but tab and line ends (XML 1.0 forbids the C0 ones; HTML
 and terminals misread DEL and the C1 ones), the lone surrogates a JSON escape can
 make (no encoding can write them) and the two non-characters U+FFFE and U+FFFF."""
