@@ -202,3 +202,15 @@ def test_a_file_name_that_is_not_utf8_is_not_read(tmp_path):
     (problem,) = read_sources([tmp_path])
     assert problem.rule == UNREADABLE_FILE and problem.location.file == str(tmp_path / name)
     assert str(problem).startswith(f"{tmp_path}/caf\\udce9.txt  -  -  -  violation")
+
+
+def test_a_binary_file_is_not_read_past_its_start(tmp_path):
+    """A gigabyte of zeros (a sparse file: no disk) is refused on its first 64 KiB."""
+    import resource
+    path = tmp_path / "zeros.txt"
+    path.write_bytes(b"")
+    os.truncate(path, 2**30)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    (problem,) = records_of(path)
+    assert problem.rule == UNREADABLE_FILE and problem.message.startswith("not text: 100%")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 2**19  # KiB: 512 MiB

@@ -22,6 +22,7 @@ SPECIAL_FILES = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO (named pipe)
                  stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
                  stat.S_IFBLK: "a block device"}
 
+BOM = b"\xef\xbb\xbf"
 SAMPLE_BYTES = 65_536
 NOT_TEXT_SHARE = 0.1
 """A file is not text when more than this share of the characters of its first
@@ -64,22 +65,18 @@ def unreadable(name: str, why: str) -> Problem:
 
 
 def read_text(path: Path, name: str) -> Text | Problem:
-    raw = read_bytes(path, name)
+    raw = _read(path, name)
     if isinstance(raw, Problem):
         return raw
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    raw = raw.removeprefix(BOM)
     if not raw.strip():
         return unreadable(name, "the file is empty: it holds no records")
-    share = _not_text(raw[:SAMPLE_BYTES])
-    if share > NOT_TEXT_SHARE:
-        return unreadable(name, f"not text: {share:.0%} of its first characters are control "
-                                "characters or bytes that are not UTF-8 (a binary file, or "
-                                "another encoding than UTF-8); save it as UTF-8 text")
     return _decode(raw, name)
 
 
-def read_bytes(path: Path, name: str) -> bytes | Problem:
-    """The bytes of a regular file; what else is at ``path`` is never opened."""
+def _read(path: Path, name: str) -> bytes | Problem:
+    """The bytes of a regular file that starts as text; what else is at ``path`` is
+    never opened, and a binary file is not read past its first SAMPLE_BYTES."""
     try:
         if kind := _special(os.stat(path).st_mode):
             return _not_regular(name, kind)
@@ -88,6 +85,12 @@ def read_bytes(path: Path, name: str) -> bytes | Problem:
         with open(descriptor, "rb") as handle:
             if kind := _special(os.fstat(descriptor).st_mode):
                 return _not_regular(name, kind)
+            share = _not_text(os.pread(descriptor, SAMPLE_BYTES, 0).removeprefix(BOM))
+            if share > NOT_TEXT_SHARE:
+                return unreadable(name, f"not text: {share:.0%} of its first characters are "
+                                        "control characters or bytes that are not UTF-8 (a "
+                                        "binary file, or another encoding than UTF-8); save "
+                                        "it as UTF-8 text")
             return handle.read()
     except OSError as error:
         return unreadable(name, _why(path, error))
@@ -114,7 +117,7 @@ def _why(path: Path, error: OSError) -> str:
 
 def _not_text(sample: bytes) -> float:
     text = sample.decode("utf-8", errors="replace")
-    return (text.count("\ufffd") + len(CONTROL.findall(text))) / len(text)
+    return (text.count("\ufffd") + len(CONTROL.findall(text))) / max(len(text), 1)
 
 
 def _decode(raw: bytes, name: str) -> Text:
