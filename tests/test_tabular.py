@@ -147,3 +147,11 @@ def test_jsonl_lines_end_at_cr_and_lf_only(tmp_path):
     first, second = read_jsonl(path)
     assert first.first("title") == "One\u2028Line" and first.problems == []
     assert (second.location.line, second.first("title")) == (2, "Page Break")
+
+
+def test_csv_title_of_several_lines_is_a_violation_of_its_row(tmp_path):
+    path = write(tmp_path, "x.csv", 'title,summary\n"Pasted\nTitle","Two\nlines"\nNext,One\n')
+    pasted, following = read_csv(path)
+    (problem,) = pasted.problems
+    assert (problem.location.line, problem.field, problem.rule) == (2, "title", "csv")
+    assert following.location.line == 5 and following.problems == []

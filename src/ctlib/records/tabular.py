@@ -22,9 +22,8 @@ from .values import without_controls
 CSV_SEPARATOR = ";"
 """Between the values of a multi-valued field in one CSV cell."""
 
-ONE_LINE = frozenset(FIELDS) - {"summary"}
-"""Fields whose value never spans lines: a CSV cell of one that does is a quote left
-open above, closed by chance further down."""
+ONE_LINE = tuple(field for field in FIELDS if field != "summary")
+"""Fields whose value never spans lines (the listing cannot even write one that does)."""
 
 JSON = json.JSONDecoder(parse_int=str, parse_float=str, strict=False)
 """Numbers are kept as written: a year is text, and a 5,000-digit integer is not
@@ -114,9 +113,8 @@ def read_csv(path: Path, name: str | None = None) -> Iterator[Record | Problem]:
                                f"({', '.join(FIELDS)}); is the file separated by commas?")
         return
     yield from _UnknownKeys(name).check(dict.fromkeys(header), 1)
-    one_line = {i: column for i, column in enumerate(header) if column in ONE_LINE}
     has_controls = text.has_controls
-    for row in _rows(lines, reader.line_num, one_line, name):
+    for row in _rows(lines, reader.line_num, name):
         if isinstance(row, Problem):
             yield row
             continue
@@ -124,10 +122,12 @@ def read_csv(path: Path, name: str | None = None) -> Iterator[Record | Problem]:
         record = _record(dict(zip(header, cells)), SourceLocation(name, start), split=True,
                          encoding=_first(text.problems, start, end))
         record.problems.extend(_cell_count(cells, header, record.location))
+        if end > start:
+            record.problems.extend(_line_breaks(record, end))
         yield without_controls(record) if has_controls else record
 
 
-def _rows(lines: list[str], offset: int, one_line: dict[int, str], name: str
+def _rows(lines: list[str], offset: int, name: str
           ) -> Iterator[tuple[int, int, list[str]] | Problem]:
     """(first line, last line, cells) of each non-blank row after the first ``offset``
     lines. A quote that never closes, or closes where a row cannot go on, is a Problem
@@ -139,8 +139,6 @@ def _rows(lines: list[str], offset: int, one_line: dict[int, str], name: str
         try:
             for cells in reader:
                 end = offset + reader.line_num
-                if end > start:
-                    _check_one_line(cells, one_line)
                 if any(cells):
                     yield start, end, cells
                 start = end + 1
@@ -154,22 +152,9 @@ def _rows(lines: list[str], offset: int, one_line: dict[int, str], name: str
             offset = where
 
 
-class _SpansLines(csv.Error):
-    """A quoted cell of a one-line field (ONE_LINE) holds a line break."""
-
-
-def _check_one_line(cells: list[str], one_line: dict[int, str]) -> None:
-    for i, column in one_line.items():
-        if i < len(cells) and ("\n" in cells[i] or "\r" in cells[i]):
-            raise _SpansLines(column)
-
-
 def _unread_row(error: csv.Error, opened: int | None, end: int) -> str:
     if opened is None:
         why = f"the row cannot be read ({error})"
-    elif isinstance(error, _SpansLines):
-        why = f"the quote opened on this line closes on line {end}, making a {error} of " \
-              "several lines"
     elif str(error).startswith("unexpected end of data"):
         why = "the quote opened on this line is never closed"
     else:
@@ -205,6 +190,20 @@ def _cell_count(cells: list[str], header: list[str], where: SourceLocation) -> l
     return [Problem(where, None, None, None, "csv",
                     f"the row has {len(cells)} cells and the header {len(header)}: "
                     "is a separator or a quote missing, or one too many?")]
+
+
+def _line_breaks(record: Record, end: int) -> Iterator[Problem]:
+    """A violation for each value of a ONE_LINE field that spans lines: a line break
+    pasted into a title, or a quote left open that swallowed the rows below it up to
+    the next quote. Either way the row is not published, and no row is made of what a
+    quote swallowed."""
+    for field in ONE_LINE:
+        for value in record.all(field):
+            if "\n" in value or "\r" in value:
+                yield Problem(record.location, None, field, value, "csv",
+                              f"the {field} runs from line {record.location.line} to line "
+                              f"{end}, where it is one line: a quote left open, or a line "
+                              "break pasted in?")
 
 
 def _first(problems: dict[int, Problem], start: int, end: int) -> Problem | None:
