@@ -155,3 +155,10 @@ def test_csv_title_of_several_lines_is_a_violation_of_its_row(tmp_path):
     (problem,) = pasted.problems
     assert (problem.location.line, problem.field, problem.rule) == (2, "title", "csv")
     assert following.location.line == 5 and following.problems == []
+
+
+def test_csv_lines_end_at_cr_and_lf_only(tmp_path):
+    path = write(tmp_path, "x.csv", 'title,summary\r\nPage\x0cBreak,"One\r\nTwo"\r\nNext,\u2028\r\n')
+    first, second = read_csv(path)
+    assert (first.first("title"), first.first("summary")) == ("Page Break", "One\r\nTwo")
+    assert second.location.line == 4

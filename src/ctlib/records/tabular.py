@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import json
 import re
 from pathlib import Path
@@ -50,14 +49,15 @@ def read_jsonl(path: Path, name: str | None = None) -> Iterator[Record | Problem
     if isinstance(text, Problem):
         yield text
         return
+    problems, has_controls, lines = text.problems, text.has_controls, text.lines()
+    del text  # the lines hold the text: not twice in memory
     unknown = _UnknownKeys(name)
     held: list[Problem] | None = []  # until a first record shows the file is JSON Lines
-    has_controls = text.has_controls
-    for number, line in enumerate(text.lines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         location = SourceLocation(name, number)
-        item = _json_object(line, location, text.problems.get(number))
+        item = _json_object(line, location, problems.get(number))
         if isinstance(item, Problem):
             if held is None:
                 yield item
@@ -67,7 +67,7 @@ def read_jsonl(path: Path, name: str | None = None) -> Iterator[Record | Problem
         yield from held or ()
         held = None
         yield from unknown.check(item, number)
-        record = _record(item, location, split=False, encoding=text.problems.get(number))
+        record = _record(item, location, split=False, encoding=problems.get(number))
         yield without_controls(record) if has_controls or ESCAPED_CONTROL.search(line) \
             else record
     if held:
@@ -101,7 +101,8 @@ def read_csv(path: Path, name: str | None = None) -> Iterator[Record | Problem]:
     if isinstance(text, Problem):
         yield text
         return
-    lines = io.StringIO(text.text, newline="").readlines()
+    problems, has_controls, lines = text.problems, text.has_controls, text.lines(True)
+    del text  # the lines hold the text: not twice in memory
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
@@ -113,14 +114,13 @@ def read_csv(path: Path, name: str | None = None) -> Iterator[Record | Problem]:
                                f"({', '.join(FIELDS)}); is the file separated by commas?")
         return
     yield from _UnknownKeys(name).check(dict.fromkeys(header), 1)
-    has_controls = text.has_controls
     for row in _rows(lines, reader.line_num, name):
         if isinstance(row, Problem):
             yield row
             continue
         start, end, cells = row
         record = _record(dict(zip(header, cells)), SourceLocation(name, start), split=True,
-                         encoding=_first(text.problems, start, end))
+                         encoding=_first(problems, start, end))
         record.problems.extend(_cell_count(cells, header, record.location))
         if end > start:
             record.problems.extend(_line_breaks(record, end))
