@@ -74,6 +74,7 @@ def hostile_directory(tmp_path_factory):
     (source / "loop.txt").symlink_to("loop.txt")
     (source / "memory.txt").symlink_to("/proc/self/mem")  # a regular file that fails to read
     (source / "folder.txt").mkdir()
+    (source / "device.txt").symlink_to("/dev/zero")  # endless, if it were ever read
     (source / "garbage.jsonl").write_bytes(random.Random(15).randbytes(4096))
     (source / "empty.csv").write_bytes(b"")
     (source / f"name{TERMINAL_TITLE}.txt").write_text("Title\n\nSummary.\nYear\n2019\n")
@@ -147,6 +148,7 @@ def test_an_unterminated_csv_quote_is_reported_where_it_opened(hostile_directory
     ("loop.txt", "a symbolic link in a loop: following it never reaches a file"),
     ("folder.txt", "a directory, not a regular file: only regular files are read"),
     ("memory.txt", "cannot be read: input/output error"),
+    ("device.txt", "a character device, not a regular file: only regular files are read"),
     ("empty.csv", "the file is empty: it holds no records"),
 ])
 def test_a_file_that_cannot_be_read_is_one_line_naming_the_file(hostile_directory, name, why):
