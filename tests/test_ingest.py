@@ -140,7 +140,7 @@ def test_malformed_listing_publishes_its_good_records(catalogue):
     assert set(titles(catalogue).values()) == {"A Good Record That Must Still Load",
                                                "Another Good Record"}
     lines = [(p.location.line, p.rule) for p in report.violations]
-    assert lines == [(1, "empty-file"), (17, "record-title/minCount"),
+    assert lines == [(0, "unreadable-file"), (17, "record-title/minCount"),
                      (33, "record-issued-year/in"), (41, "vocabulary"), (50, "label-typo"),
                      (57, "encoding")]
 

@@ -1,10 +1,11 @@
 """The library listing reader, on the real listing and on broken ones."""
 
+import os
 from pathlib import Path
 
 from ctlib.records import read_sources
 from ctlib.records.listing import read_listing
-from ctlib.records.model import Problem, Record
+from ctlib.records.model import UNREADABLE_FILE, Problem, Record, SourceLocation
 
 from .conftest import DATA, ROOT
 
@@ -88,10 +89,11 @@ def test_bytes_that_are_not_utf8_are_a_problem_of_their_record(tmp_path):
     assert problem.message == "byte 0xe9 at column 4 is not UTF-8; save the file as UTF-8"
 
 
-def test_empty_file_is_one_problem(tmp_path):
-    (problem,) = records_of(write(tmp_path, ""))
-    assert isinstance(problem, Problem) and problem.rule == "empty-file"
-    assert str(problem).startswith(f"{tmp_path / 'listing.txt'}:1  -  -  -  violation[empty-file]")
+def test_empty_file_is_one_problem_about_the_whole_file(tmp_path):
+    (problem,) = records_of(write(tmp_path, " \n\n"))
+    assert isinstance(problem, Problem) and problem.rule == UNREADABLE_FILE
+    assert str(problem) == (f"{tmp_path / 'listing.txt'}  -  -  -  violation[unreadable-file] "
+                            "the file is empty: it holds no records")
 
 
 def test_text_after_the_last_record_is_reported(tmp_path):
@@ -107,12 +109,13 @@ def test_byte_order_mark_and_crlf_line_ends(tmp_path):
 
 
 def test_only_cr_and_lf_end_lines(tmp_path):
-    """Form feeds and Unicode line separators inside a summary stay in it: line numbers
-    are those of any text editor, whichever way the text is split."""
+    """Form feeds, NEL and Unicode line separators inside a summary stay in it (the
+    controls as spaces): line numbers are those of any text editor, whichever way the
+    text is split."""
     path = write(tmp_path, "Title\rOne\u2028line\x0cstill\n\nSummary\x85too.\nYear\n2019\n")
     (item,) = records_of(path)
     assert item.first("title") == "Title"
-    assert item.first("summary") == "One\u2028line\x0cstill\n\nSummary\x85too."
+    assert item.first("summary") == "One\u2028line still\n\nSummary too."
     assert item.line_of("year", 0) == 6
 
 
@@ -128,3 +131,86 @@ def test_malformed_fixture_keeps_its_good_records():
     assert titles[0] == "A Good Record That Must Still Load"
     assert titles[-1] == "Another Good Record"
     assert len(titles) == 7
+
+
+def test_control_characters_are_taken_out_of_values_with_a_warning(tmp_path):
+    path = write(tmp_path, "Title\x00 With NUL\n\nSum\x1b[2Jmary\x0bwith a tab.\nYear\n2019\n")
+    (item,) = records_of(path)
+    assert item.first("title") == "Title With NUL"
+    assert item.first("summary") == "Sum[2Jmary with a tab."
+    assert [(p.location.line, p.field, p.rule, p.severity.value, p.message)
+            for p in item.problems] == [
+        (1, "title", "control-character", "warning",
+         "U+0000 removed: XML and HTML cannot carry these characters"),
+        (3, "summary", "control-character", "warning",
+         "U+001B removed; U+000B replaced by a space: XML and HTML cannot carry these "
+         "characters")]
+    assert item.problems[1].value == "Sum\x1b[2Jmary\x0bwith a tab."
+
+
+def test_a_value_of_control_characters_only_is_no_value(tmp_path):
+    (item,) = records_of(write(tmp_path, "Title\n\nSummary.\nYear\n\x07\x07\n"))
+    assert item.all("year") == [] and [p.rule for p in item.problems] == ["control-character"]
+
+
+def test_a_problem_line_escapes_what_the_data_holds():
+    problem = Problem(SourceLocation("in\x1bname.txt", 3), "id\u202e", "year",
+                      "\x1b]0;pwned\x072019\ud800\n", "rule", "about \x9b31m")
+    assert str(problem) == ('in\\x1bname.txt:3  id\\u202e  year  "\\x1b]0;pwned\\x072019'
+                            '\\ud800\\n"  violation[rule] about \\x9b31m')
+
+
+def test_a_text_in_another_encoding_throughout_is_not_read(tmp_path):
+    path = write(tmp_path, "Title\n\nSummary.\nYear\n2019\n".encode("utf-16"))
+    (problem,) = records_of(path)
+    assert problem.rule == UNREADABLE_FILE and problem.location.line == 0
+    assert problem.message.startswith("not text: 52% of its first characters are control "
+                                      "characters or bytes that are not UTF-8")
+
+
+def test_a_text_without_any_field_label_is_not_a_listing(tmp_path):
+    (problem,) = records_of(write(tmp_path, "Some notes\n\nthat are not a listing\n"))
+    assert (problem.rule, problem.location.line) == (UNREADABLE_FILE, 0)
+    assert problem.message.startswith("no record: no line is a field label")
+
+
+def test_read_sources_says_why_a_file_cannot_be_read(tmp_path):
+    """Only regular files are opened: a socket (like a FIFO or a device) is a problem
+    line, never read; a link that leads nowhere is not a missing file."""
+    import socket
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "socket.txt"))
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "memory.txt").symlink_to("/proc/self/mem")  # a regular file that fails to read
+    try:
+        items = list(read_sources([tmp_path]))
+    finally:
+        server.close()
+    assert [(p.location.file, p.rule, p.message) for p in items] == [
+        (str(tmp_path / "dangling.txt"), UNREADABLE_FILE,
+         f"a symbolic link to {tmp_path / 'gone.txt'}, which does not exist"),
+        (str(tmp_path / "memory.txt"), UNREADABLE_FILE, "cannot be read: input/output error"),
+        (str(tmp_path / "socket.txt"), UNREADABLE_FILE,
+         "a socket, not a regular file: only regular files are read")]
+    (explicit,) = read_sources([tmp_path / "dangling.txt"])
+    assert explicit.rule == UNREADABLE_FILE
+
+
+def test_a_file_name_that_is_not_utf8_is_not_read(tmp_path):
+    name = os.fsdecode(b"caf\xe9.txt")
+    write(tmp_path, "Title\n\nSummary.\nYear\n2019\n", name)
+    (problem,) = read_sources([tmp_path])
+    assert problem.rule == UNREADABLE_FILE and problem.location.file == str(tmp_path / name)
+    assert str(problem).startswith(f"{tmp_path}/caf\\udce9.txt  -  -  -  violation")
+
+
+def test_a_binary_file_is_not_read_past_its_start(tmp_path):
+    """A gigabyte of zeros (a sparse file: no disk) is refused on its first 64 KiB."""
+    import resource
+    path = tmp_path / "zeros.txt"
+    path.write_bytes(b"")
+    os.truncate(path, 2**30)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    (problem,) = records_of(path)
+    assert problem.rule == UNREADABLE_FILE and problem.message.startswith("not text: 100%")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 2**19  # KiB: 512 MiB

@@ -6,11 +6,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
+from ctlib.config import load_config
 from ctlib.rdf.mapping import MAPPING, map_record
+from ctlib.rdf.namespaces import DCTERMS
 from ctlib.rdf.uris import Uris, agent_id, record_id, slugify
 from ctlib.rdf.vocab import NoMatch
 from ctlib.records import read_sources
 from ctlib.records.model import Record, SourceLocation
+from ctlib.records.values import LONGEST_VALUE
 
 from .conftest import BASE, DATA, ROOT
 
@@ -117,3 +120,27 @@ def test_docs_mapping_table_matches_the_code():
     text = (ROOT / "docs" / "mapping.md").read_text()
     rows = re.findall(r"^\| `(\w+)` \| `(dcterms:\w+)` \|", text, re.MULTILINE)
     assert rows == [(row.field, "dcterms:" + row.predicate.split("/")[-1]) for row in MAPPING]
+
+
+def test_a_language_that_is_no_iso_639_1_code_is_a_problem_not_a_crash(shared_catalogue):
+    record = Record(SourceLocation("x.jsonl", 4))
+    record.add("title", "Colour Schemes", 4)
+    record.add("language", "en_GB", 4)
+    mapped = map_record(record, shared_catalogue.checker().context)
+    (problem,) = mapped.problems
+    assert (problem.field, problem.value, problem.rule) == ("language", "en_GB", "language")
+    titles = [o for _, p, o in mapped.triples if p == DCTERMS.title]
+    assert [t.language for t in titles] == ["en"]
+    assert not any(p == DCTERMS.language for _, p, _ in mapped.triples)
+    with pytest.raises(ValueError, match="CTLIB_LANGUAGE: must be an ISO 639-1 code"):
+        load_config(environ={"CTLIB_LANGUAGE": "en_GB"})
+    assert load_config(environ={"CTLIB_LANGUAGE": "FR"}).language == "fr"
+
+
+def test_a_value_longer_than_any_summary_is_a_violation(shared_catalogue):
+    record = Record(SourceLocation("x.csv", 2))
+    record.add("title", "Glued", 2)
+    record.add("summary", "x" * (LONGEST_VALUE + 1), 2)
+    (problem,) = map_record(record, shared_catalogue.checker().context).problems
+    assert (problem.field, problem.rule) == ("summary", "value-too-long")
+    assert problem.message.startswith("100,001 characters, more than the 100,000")

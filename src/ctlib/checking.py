@@ -59,10 +59,12 @@ class Checker:
 
     def _outcome(self, record: Record, item: MappedRecord, problems: list[Problem]) -> Outcome:
         found_first = record.problems + item.problems
-        # A field whose value could not be read or matched has a problem already: the
+        # A field whose value could not be read or matched has a violation already: the
         # shapes' complaint about the same field (no category, say) would only echo it.
+        # A warning (control characters taken out) leaves a value the shapes must check.
         # Without a title there is no identifier either; the title problem says why.
-        echoes = {p.field for p in found_first} | ({"id"} if item.id is None else set())
+        echoes = {p.field for p in found_first if p.severity is Severity.VIOLATION} | \
+            ({"id"} if item.id is None else set())
         problems = [replace(p, record_id=item.id) for p in found_first] + \
             [p for p in problems if p.field not in echoes]
         rejected = item.id is None or any(p.severity is Severity.VIOLATION for p in problems)

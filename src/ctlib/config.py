@@ -73,6 +73,17 @@ def _email(value: str) -> str:
     return value
 
 
+LANGUAGE_CODE = re.compile("[a-z]{2}", re.IGNORECASE)
+"""An ISO 639-1 code: what CTLIB_LANGUAGE and a record's language field hold. Titles
+are tagged with it and ``dcterms:language`` names it at the Library of Congress."""
+
+
+def _language(value: str) -> str:
+    if not LANGUAGE_CODE.fullmatch(value):
+        raise ValueError(f"must be an ISO 639-1 code of two letters like en, got {value!r}")
+    return value.lower()
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_uri", "http://localhost:8080/",
             "Base of every minted URI; the public address of the service.", _base_uri),
@@ -85,7 +96,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 1000, "Records per validation batch.", _positive_int),
     Setting("keep_generations", 2,
             "Store generations kept on disk, the published one included.", _positive_int),
-    Setting("language", "en", "Language tag of titles and summaries when a source gives none."),
+    Setting("language", "en", "ISO 639-1 code (two letters) of the language of titles and "
+            "summaries when a source gives none.", _language),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/",
             "Licence of the published descriptions (a URI), stated in every one."),
     Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),

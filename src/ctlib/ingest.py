@@ -12,8 +12,8 @@ import hashlib
 import itertools
 import sys
 from collections import deque
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,7 +52,13 @@ class IngestReport:
 
 
 class NothingToPublish(CatalogueError):
+    """No record passed: the ``report`` says why, problem by problem."""
+
     exit_code = 1
+
+    def __init__(self, message: str, report: IngestReport):
+        super().__init__(message)
+        self.report = report
 
 
 COLLECTOR_THRESHOLDS = (100_000, 50, 1000)
@@ -111,7 +117,7 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
         if report.checked + report.unchanged == report.rejected:
             raise NothingToPublish(
                 f"nothing published: none of the {report.read} records passed; "
-                "the previous catalogue is unchanged")
+                "the previous catalogue is unchanged", report)
         next_registry.info.update({"ingested": now, "version": __version__,
                                    "context": catalogue.context_hash})
         writer.finish(next_registry, report.withdrawn)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from ..config import LANGUAGE_CODE
 from ..records.model import Problem, Record
+from ..records.values import LONGEST_VALUE
 from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, XSD
 from .uris import Uris, agent_id, record_id
 from .vocab import NoMatch, VocabIndex
@@ -86,7 +88,7 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     identifier = identify(record)
     uri = context.uris.record(identifier) if identifier else BNode()
     mapped = MappedRecord(identifier, uri)
-    language = record.first("language") or context.language
+    language = _language(record, context)
     for predicate, obj in CONSTANT:
         mapped.triples.append((uri, predicate, obj))
     if identifier:
@@ -98,7 +100,19 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     return mapped
 
 
+def _language(record: Record, context: MappingContext) -> str:
+    """The record's language if it is a code (the one that is not is a problem of its
+    field, found in _map_value), else the default."""
+    given = record.first("language")
+    return given.lower() if given and LANGUAGE_CODE.fullmatch(given) else context.language
+
+
 def _map_value(mapped, record, uri, row, value, origin, language, context) -> None:
+    problem = _unmappable(row, value)
+    if problem is not None:
+        mapped.problems.append(Problem(record.where(*origin), mapped.id, row.field, value,
+                                       *problem))
+        return
     if row.term == "concept":
         try:
             obj = context.vocab.match(value, row.schemes)
@@ -115,9 +129,19 @@ def _map_value(mapped, record, uri, row, value, origin, language, context) -> No
     elif row.term == "year":
         obj = Literal(value, datatype=GYEAR)
     elif row.term == "language":
-        obj = URIRef(ISO639_1 + value.strip().lower())
+        obj = URIRef(ISO639_1 + value.lower())
     else:
         obj = Literal(value, lang=language)
     mapped.triples.append((uri, row.predicate, obj))
     mapped.origins[(row.predicate, obj)] = origin
 
+
+def _unmappable(row: FieldMap, value: str) -> tuple[str, str] | None:
+    """(rule, message) when ``value`` cannot become part of a triple at all."""
+    if len(value) > LONGEST_VALUE:
+        return ("value-too-long", f"{len(value):,} characters, more than the {LONGEST_VALUE:,} "
+                                  "a value may have (in CSV, often a quote left open)")
+    if row.term == "language" and not LANGUAGE_CODE.fullmatch(value):
+        return ("language", "not an ISO 639-1 language code: two letters, like en or fr "
+                            "(the title and summary are tagged with the default language)")
+    return None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from .files import read_text, unreadable
 from .model import Problem, Record, SourceLocation
+from .values import without_controls
 
 LABELS = {
     "country": "country",
@@ -40,6 +41,9 @@ LONGEST_CHROME = max(map(len, PAGE_CHROME))
 
 LABEL_TYPO_CUTOFF = 0.75
 
+NO_RECORD = ("no record: no line is a field label (Country, Region, Authors, Year, "
+             "Category); is it a library listing?")
+
 
 class Line(NamedTuple):
     number: int
@@ -54,56 +58,23 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
     a record title; ingest passes a test against the categories vocabulary.
     """
     name = name or str(path)
-    raw = Path(path).read_bytes()
-    if not raw.strip():
-        yield Problem(SourceLocation(name, 1), None, None, None, "empty-file",
-                      "the file is empty: it holds no records")
+    text = read_text(path, name)
+    if isinstance(text, Problem):
+        yield text
         return
-    lines, encoding_problems = _decode(raw, name)
-    yield from _parse(_blocks(lines), is_heading, name, encoding_problems)
-
-
-def _decode(raw: bytes, name: str) -> tuple[Iterable[Line], dict[int, Problem]]:
-    """Split into lines; a line that is not UTF-8 becomes a problem of its record.
-
-    The lines are made as they are read: a Line lives only as long as its record's
-    blocks, not for the whole file (fewer pages for the process to fault in)."""
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_by_line(raw, name)
-    numbered = zip(itertools.count(1), map(str.strip, _split(text)))
-    return map(tuple.__new__, itertools.repeat(Line), numbered), {}  # C-speed Line()
-
-
-OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-"""Where str.splitlines breaks a line and bytes.splitlines does not."""
-
-
-def _split(text: str) -> list[str]:
-    """Lines as ``bytes.splitlines`` sees them: str.splitlines (3x faster than the
-    regular expression) unless the text holds one of the OTHER_LINE_BREAKS."""
-    if OTHER_LINE_BREAKS.search(text) is None:
-        return text.splitlines()
-    lines = re.split(r"\r\n|\r|\n", text)
-    return lines[:-1] if lines[-1] == "" else lines
-
-
-def _decode_by_line(raw: bytes, name: str) -> tuple[list[Line], dict[int, Problem]]:
-    lines, problems = [], {}
-    for number, data in enumerate(raw.splitlines(), start=1):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            text = data.decode("utf-8", errors="replace")
-            byte = data[error.start]
-            problems[number] = Problem(
-                SourceLocation(name, number), None, None, text.strip(), "encoding",
-                f"byte 0x{byte:02x} at column {error.start + 1} is not UTF-8; "
-                "save the file as UTF-8")
-        lines.append(Line(number, text.strip()))
-    return lines, problems
+    has_controls, encoding_problems, strings = text.has_controls, text.problems, text.lines()
+    del text  # the lines hold the text: not twice in memory
+    # The lines are made as they are read: a Line lives only as long as its record's
+    # blocks, not for the whole file (fewer pages for the process to fault in).
+    numbered = zip(itertools.count(1), map(str.strip, strings))
+    lines = map(tuple.__new__, itertools.repeat(Line), numbered)  # C-speed Line()
+    found = False
+    for item in _parse(_blocks(lines), is_heading, name, encoding_problems):
+        if isinstance(item, Record):
+            found = True
+            yield without_controls(item) if has_controls else item
+        else:
+            yield item if found else unreadable(name, NO_RECORD)
 
 
 def _blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:

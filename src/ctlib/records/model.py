@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -18,6 +19,13 @@ UNREADABLE_FILE = "unreadable-file"
 text, not parseable, not a regular file, no permission). Its location is the file at
 line 0. The records that file held are kept as they were published, never withdrawn."""
 
+UNSAFE_TO_SHOW = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
+                            "\u202a-\u202e\u2066-\u2069]")
+"""What a problem line never prints as it is: control characters (a terminal obeys
+ESC, BEL and the C1 controls: they retitle windows, move the cursor, hide text), line
+breaks (one problem, one line), lone surrogates (no encoding can write them) and the
+controls that reverse the direction of the text after them."""
+
 
 class SourceLocation(NamedTuple):
     """A tuple, not a dataclass: one is made for every value read, and tuples are cheap."""
@@ -26,7 +34,8 @@ class SourceLocation(NamedTuple):
     line: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        """``file:line``, or the file alone for what concerns the whole file (line 0)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     @property
     def source_name(self) -> str:
@@ -91,14 +100,25 @@ class Problem:
     severity: Severity = Severity.VIOLATION
 
     def __str__(self) -> str:
+        """One line, safe to print: what comes from the data is shown escaped."""
         value = "-" if self.value is None else _quote(self.value)
-        return "  ".join((
+        return escaped("  ".join((
             str(self.location),
             self.record_id or "-",
             self.field or "-",
             value,
             f"{self.severity.value}[{self.rule}] {self.message}",
-        ))
+        )))
+
+
+def escaped(text: str) -> str:
+    """``text`` with each character of UNSAFE_TO_SHOW written as a Python escape
+    (``\\x1b``, ``\\n``, ``\\ud800``)."""
+    return UNSAFE_TO_SHOW.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    return repr(match.group())[1:-1]
 
 
 def _quote(value: str, limit: int = 60) -> str:
