@@ -4,11 +4,12 @@ generation, a kill at the switch, loads into a directory never ingested; and the
 harness's own checks."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run
+from .conftest import DATA, ROOT, run
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
@@ -39,3 +40,24 @@ def test_load_into_a_directory_never_ingested_works_every_time(tmp_path):
     run(tmp_path, "ingest", "-q", str(LISTING))
     load("d")
     assert stats(tmp_path)["records"] == 10
+
+
+def test_the_same_records_in_two_files_are_published_once_and_validate_agrees(tmp_path):
+    copy = tmp_path / "copy.txt"
+    shutil.copy(LISTING, copy)
+    checked = run(tmp_path, "validate", str(LISTING), str(copy), check_code=1)
+    published = run(tmp_path, "ingest", str(LISTING), str(copy), check_code=1)
+    for result in (checked, published):
+        duplicates = [line for line in result.stdout.splitlines() if "[duplicate]" in line]
+        assert len(duplicates) == 10 and all(line.startswith(f"{copy}:") for line in duplicates)
+    assert "would publish 10" in checked.stderr and ", published 10," in published.stderr
+    assert stats(tmp_path)["records"] == 10
+
+
+def test_when_no_record_passes_validate_and_ingest_both_say_so_and_why(tmp_path):
+    source = str(DATA / "rules" / "year-too-early.jsonl")
+    checked = run(tmp_path, "validate", source, check_code=1)
+    published = run(tmp_path, "ingest", source, check_code=1)
+    assert "error: nothing would be published: none of the 1 records passed" in checked.stderr
+    assert "error: nothing published: none of the 1 records passed" in published.stderr
+    assert checked.stdout == published.stdout and "[record-issued-year/in]" in checked.stdout

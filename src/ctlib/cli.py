@@ -16,7 +16,7 @@ import click
 
 from .catalogue import Catalogue, CatalogueError
 from .config import SETTINGS, load_config
-from .ingest import IngestReport, ingest
+from .ingest import IngestReport, NotPublished, ingest
 from .store import NoCatalogue, StoreUnavailable
 
 EXIT_CODES = "Exit codes: 0 clean; 1 some records rejected; 2 error, nothing changed."
@@ -76,12 +76,20 @@ def _run_checks(paths: tuple[Path, ...], quiet: bool, publish: bool) -> None:
     catalogue = _catalogue()
     sources = list(paths) or [catalogue.config.source_dir]
     with _failing_clearly():
-        report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
+        try:
+            report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
+        except NotPublished as refusal:  # the problems say why, the error what it means
+            _print_problems(refusal.report, quiet)
+            raise
+    _print_problems(report, quiet)
+    click.echo(_summary(report, publish), err=True)
+    sys.exit(report.exit_code)
+
+
+def _print_problems(report: IngestReport, quiet: bool) -> None:
     if not quiet:
         for problem in report.problems:
             click.echo(str(problem))
-    click.echo(_summary(report, publish), err=True)
-    sys.exit(report.exit_code)
 
 
 def _summary(report: IngestReport, published: bool) -> str:

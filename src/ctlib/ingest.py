@@ -36,6 +36,9 @@ class IngestReport:
     read: int = 0
     checked: int = 0
     unchanged: int = 0
+    passed: int = 0
+    """Records read this time that may be published: unchanged, or checked without a
+    violation (duplicates and rejected records are not)."""
     published: int = 0
     rejected: int = 0
     withdrawn: list[str] = field(default_factory=list)
@@ -51,7 +54,15 @@ class IngestReport:
         return 1 if self.violations else 0
 
 
-class NothingToPublish(CatalogueError):
+class NotPublished(CatalogueError):
+    """The run ends without publishing; ``report`` says what was found."""
+
+    def __init__(self, message: str, report: IngestReport):
+        super().__init__(message)
+        self.report = report
+
+
+class NothingToPublish(NotPublished):
     exit_code = 1
 
 
@@ -101,17 +112,16 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
     if generation is None:
-        return _report(paths, catalogue, registry, report, now, progress, None)[0]
+        report = _report(paths, catalogue, registry, report, now, progress, None)[0]
+        _refuse_unpublishable(report, publishing=False)
+        return report
     if previous is not None and not search_index.is_current(previous.search_path):
         registry = _checked_by_nothing(registry)
     writer = GenerationWriter(catalogue, generation, registry, previous)
     try:
         report, next_registry = _report(paths, catalogue, registry, report, now, progress,
                                         writer)
-        if report.checked + report.unchanged == report.rejected:
-            raise NothingToPublish(
-                f"nothing published: none of the {report.read} records passed; "
-                "the previous catalogue is unchanged")
+        _refuse_unpublishable(report, publishing=True)
         next_registry.info.update({"ingested": now, "version": __version__,
                                    "context": catalogue.context_hash})
         writer.finish(next_registry, report.withdrawn)
@@ -119,6 +129,15 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
         writer.close()
     report.generation = generation.id
     return report
+
+
+def _refuse_unpublishable(report: IngestReport, publishing: bool) -> None:
+    """What stops a run from publishing, the same for ingest and validate."""
+    if report.passed == 0:
+        raise NothingToPublish(
+            f"nothing {'published' if publishing else 'would be published'}: none of the "
+            f"{report.read} records passed"
+            + ("; the previous catalogue is unchanged" if publishing else ""), report)
 
 
 def _checked_by_nothing(registry: Registry) -> Registry:
@@ -181,12 +200,14 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
                     known.context == context:
                 entries[identifier] = known
                 report.unchanged += 1
+                report.passed += 1
                 report.problems.extend(_cached_warnings(record, known))
             else:
                 yield record, content
 
     for (record, content), outcome in _run_checks(needing_checks(), catalogue, progress):
         report.checked += 1
+        report.passed += not outcome.rejected
         report.problems.extend(outcome.problems)
         entry = _entry_for(outcome, content, context, registry, now, report)
         if entry is not None:
