@@ -1,6 +1,7 @@
 """Ingest end to end in-process: what gets published, kept, withdrawn, and never half-done."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,7 @@ def test_malformed_listing_publishes_its_good_records(catalogue):
     assert set(titles(catalogue).values()) == {"A Good Record That Must Still Load",
                                                "Another Good Record"}
     lines = [(p.location.line, p.rule) for p in report.violations]
-    assert lines == [(1, "empty-file"), (17, "record-title/minCount"),
+    assert lines == [(0, "unreadable-file"), (17, "record-title/minCount"),
                      (33, "record-issued-year/in"), (41, "vocabulary"), (50, "label-typo"),
                      (57, "encoding")]
 
@@ -221,3 +222,25 @@ def test_records_loaded_in_several_parts_are_all_published(catalogue, monkeypatc
     assert report.published == 15 and len(titles(catalogue)) == 15
     generation = EmbeddedStore(catalogue.config.data_dir).current()
     assert not list(generation.path.glob("checked-*.nt"))
+
+
+def test_records_whose_file_was_not_recorded_are_kept_while_a_file_cannot_be_read(catalogue,
+                                                                                   tmp_path):
+    """Registries written before the source file was recorded cannot tell which records
+    the broken file held: none is withdrawn until every file can be read again."""
+    source = copy_listing(tmp_path)
+    partner = source.parent / "partner.jsonl"
+    shutil.copy(DATA / "unusual-ids.jsonl", partner)
+    ingest([source.parent], catalogue)
+    registry = EmbeddedStore(catalogue.config.data_dir).current().registry_path
+    with sqlite3.connect(registry) as connection:  # as an earlier version wrote it
+        connection.execute("UPDATE records SET source = NULL")
+    connection.close()
+    partner.write_bytes(b"")
+    report = ingest([source.parent], catalogue)
+    assert report.withdrawn == [] and report.published == 12
+    assert [p.message for p in report.problems if p.rule == "kept-previous"] == [
+        "2 records published before ctlib recorded their files stay published as they were: "
+        "any of them may be in a file that could not be read"]
+    partner.unlink()
+    assert len(ingest([source.parent], catalogue).withdrawn) == 2

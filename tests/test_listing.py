@@ -88,10 +88,11 @@ def test_bytes_that_are_not_utf8_are_a_problem_of_their_record(tmp_path):
     assert problem.message == "byte 0xe9 at column 4 is not UTF-8; save the file as UTF-8"
 
 
-def test_empty_file_is_one_problem(tmp_path):
+def test_empty_file_is_one_problem_about_the_whole_file(tmp_path):
     (problem,) = records_of(write(tmp_path, ""))
-    assert isinstance(problem, Problem) and problem.rule == "empty-file"
-    assert str(problem).startswith(f"{tmp_path / 'listing.txt'}:1  -  -  -  violation[empty-file]")
+    assert isinstance(problem, Problem)
+    assert str(problem).startswith(
+        f"{tmp_path / 'listing.txt'}:0  -  -  -  violation[unreadable-file] the file is empty")
 
 
 def test_text_after_the_last_record_is_reported(tmp_path):

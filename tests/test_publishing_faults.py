@@ -15,8 +15,21 @@ from .server import running_server
 LISTING = ROOT / "data" / "library-listing.txt"
 
 
+GARBAGE = bytes(range(255, -1, -1)) * 16
+"""Bytes that are not text in any sense: no line of them is UTF-8."""
+
+
 def stats(tmp_path: Path) -> dict:
     return json.loads(run(tmp_path, "stats", "--json").stdout)
+
+
+def source_directory(tmp_path: Path) -> Path:
+    """A source directory of two files: the listing (10 records) and 2 JSON Lines records."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(LISTING, data / "listing.txt")
+    shutil.copy(DATA / "unusual-ids.jsonl", data / "partner.jsonl")
+    return data
 
 
 def test_a_test_server_whose_ingest_crashed_does_not_start(tmp_path):
@@ -61,3 +74,22 @@ def test_when_no_record_passes_validate_and_ingest_both_say_so_and_why(tmp_path)
     assert "error: nothing would be published: none of the 1 records passed" in checked.stderr
     assert "error: nothing published: none of the 1 records passed" in published.stderr
     assert checked.stdout == published.stdout and "[record-issued-year/in]" in checked.stdout
+
+
+@pytest.mark.parametrize("name, damage", [("partner.jsonl", b""), ("partner.jsonl", GARBAGE),
+                                          ("listing.txt", b"  \n\n")],
+                         ids=["empty", "binary garbage", "blank listing"])
+def test_a_broken_source_file_keeps_its_records_as_they_were_published(tmp_path, name, damage):
+    data = source_directory(tmp_path)
+    run(tmp_path, "ingest", "-q", str(data))
+    before = stats(tmp_path)
+    (data / name).write_bytes(damage)
+    result = run(tmp_path, "ingest", str(data), check_code=1)
+    kept = 10 if name == "listing.txt" else 2
+    lines = [line for line in result.stdout.splitlines() if line.startswith(f"{data / name}:0  ")]
+    assert len(lines) == 2 and "violation[unreadable-file]" in lines[0]
+    assert lines[1].endswith(f"warning[kept-previous] the file could not be read, so the {kept} "
+                             "records published from it before stay published as they were")
+    assert "0 withdrawn" in result.stderr and f"published {before['records']}" in result.stderr
+    after = stats(tmp_path)
+    assert (after["records"], after["withdrawn"]) == (12, 0)

@@ -11,9 +11,9 @@ import gc
 import hashlib
 import itertools
 import sys
-from collections import deque
-from contextlib import contextmanager
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +25,7 @@ from .checking import Checker, Outcome
 from .publish import GenerationWriter
 from .rdf.mapping import identify
 from .records import read_sources
-from .records.model import Problem, Record, Severity, SourceLocation
+from .records.model import UNREADABLE_FILE, Problem, Record, Severity, SourceLocation
 from .registry import Entry, Registry
 from .search import index as search_index
 from .store import Generation, generations
@@ -43,6 +43,8 @@ class IngestReport:
     rejected: int = 0
     withdrawn: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """The files a reader could not read (UNREADABLE_FILE): name -> the file as given."""
     generation: str | None = None
 
     @property
@@ -172,6 +174,8 @@ def _read(paths, catalogue: Catalogue, report: IngestReport) -> Iterator[Record]
     for item in read_sources(paths, catalogue.is_heading):
         if isinstance(item, Problem):
             report.problems.append(item)
+            if item.rule == UNREADABLE_FILE:
+                report.unreadable[item.location.source_name] = item.location.file
         else:
             report.read += 1
             yield item
@@ -198,7 +202,7 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
             known = registry.entries.get(identifier) if identifier else None
             if known and known.published and known.content == content and \
                     known.context == context:
-                entries[identifier] = known
+                entries[identifier] = _read_from(known, record)
                 report.unchanged += 1
                 report.passed += 1
                 report.problems.extend(_cached_warnings(record, known))
@@ -209,7 +213,7 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
         report.checked += 1
         report.passed += not outcome.rejected
         report.problems.extend(outcome.problems)
-        entry = _entry_for(outcome, content, context, registry, now, report)
+        entry = _entry_for(record, outcome, content, context, registry, now, report)
         if entry is not None:
             entries[entry.id] = entry
         if writer is not None and not outcome.rejected:
@@ -230,7 +234,8 @@ def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestRep
     return True
 
 
-def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Entry | None:
+def _entry_for(record: Record, outcome: Outcome, content, context, registry, now,
+               report) -> Entry | None:
     known = registry.entries.get(outcome.id) if outcome.id else None
     if outcome.rejected:
         report.rejected += 1
@@ -239,7 +244,7 @@ def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Ent
                 outcome.problems[0].location, outcome.id, None, None, "kept-previous",
                 "rejected, so the version published before stays published",
                 Severity.WARNING))
-            return known
+            return _read_from(known, record)
         return None
     triples = hashlib.sha1(outcome.nt.encode("utf-8")).hexdigest()
     unchanged = known is not None and known.published and known.triples == triples
@@ -248,19 +253,55 @@ def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Ent
         first_published=known.first_published if known else now,
         modified=known.modified if unchanged else now,
         warnings=[[p.field, p.value, p.rule, p.message] for p in outcome.problems],
+        source=record.location.source_name,
     )
 
 
+def _read_from(entry: Entry, record: Record) -> Entry:
+    """The entry, naming the file its record was read from this time (the very entry
+    when that is already so: the registry then need not write it again)."""
+    source = record.location.source_name
+    return entry if entry.source == source else replace(entry, source=source)
+
+
 def _next_registry(registry: Registry, entries: dict[str, Entry], report, now) -> Registry:
-    """This ingest's entries; earlier ones that are gone become (or stay) withdrawn."""
+    """This ingest's entries; earlier ones that are gone become (or stay) withdrawn,
+    but those of a file that could not be read this time stay as they were."""
     result = dict(entries)
+    kept: Counter[str | None] = Counter()
     for identifier, known in registry.entries.items():
-        if identifier in result:
-            continue
-        if known.published:
+        if identifier in result or known.withdrawn:
+            result.setdefault(identifier, known)
+        elif _in_unreadable_file(known, report):
+            kept[known.source] += 1
+            result[identifier] = known
+        else:
             report.withdrawn.append(identifier)
-        result[identifier] = replace(known, withdrawn=known.withdrawn or now)
+            result[identifier] = replace(known, withdrawn=now)
+    report.problems.extend(_kept_problems(kept, report.unreadable))
     return Registry(result)
+
+
+def _in_unreadable_file(entry: Entry, report: IngestReport) -> bool:
+    """Whether the record may be in a file that could not be read: when its file is not
+    recorded (registries from before), any such file may be the one."""
+    return entry.source in report.unreadable or (entry.source is None and bool(report.unreadable))
+
+
+def _kept_problems(kept: Counter, unreadable: dict[str, str]) -> list[Problem]:
+    def warning(file: str, message: str) -> Problem:
+        return Problem(SourceLocation(file, 0), None, None, None, "kept-previous", message,
+                       Severity.WARNING)
+
+    problems = [warning(file, f"the file could not be read, so the {kept[name]} records "
+                              "published from it before stay published as they were")
+                for name, file in unreadable.items() if kept[name]]
+    if kept[None]:
+        problems.append(warning(next(iter(unreadable.values())),
+                                f"{kept[None]} records published before ctlib recorded "
+                                "their files stay published as they were: any of them may "
+                                "be in a file that could not be read"))
+    return problems
 
 
 def _cached_warnings(record: Record, known: Entry) -> list[Problem]:

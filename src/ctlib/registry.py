@@ -3,8 +3,9 @@
 A SQLite file in each generation. An entry keeps the hash of the record's source
 content and of what checked it (to skip re-validating unchanged records), a hash of
 its published triples (to keep its modification time when re-checking changes
-nothing), its warnings, and its dates; a withdrawn record keeps its entry with
-``withdrawn`` set, so its URI answers 410 and its identifier is never reused.
+nothing), its warnings, its dates, and the source file it was last read from; a
+withdrawn record keeps its entry with ``withdrawn`` set, so its URI answers 410 and its
+identifier is never reused.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ CREATE TABLE records (
     title TEXT,
     first_published TEXT NOT NULL,
     modified TEXT NOT NULL,
-    withdrawn TEXT
+    withdrawn TEXT,
+    source TEXT
 );
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
+COLUMNS = ("id", "content", "context", "triples", "warnings", "title", "first_published",
+           "modified", "withdrawn", "source")
+SOURCE_COLUMN = "ALTER TABLE records ADD COLUMN source TEXT"
+"""Registries written before the source file was recorded lack the column."""
 
 
 @dataclass
@@ -45,6 +51,9 @@ class Entry:
     withdrawn: str | None = None
     warnings: list[list] = field(default_factory=list)
     """[field, value, rule, message] of each warning, without location (it may move)."""
+    source: str | None = None
+    """The name of the file the record was last read from (without its directory, as
+    the content hash has it); None in registries written before it was recorded."""
 
     @property
     def published(self) -> bool:
@@ -65,9 +74,10 @@ class Registry:
             return cls()
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            source = "source" if _has_source(connection) else "NULL"
             entries = {row[0]: _entry(row) for row in connection.execute(
                 "SELECT id, content, context, triples, title, first_published, modified, withdrawn,"
-                " warnings FROM records")}
+                f" {source}, warnings FROM records")}
             info = dict(connection.execute("SELECT key, value FROM info"))
         finally:
             connection.close()
@@ -99,10 +109,13 @@ class Registry:
         try:
             if not copied:
                 connection.executescript(SCHEMA)
+            elif not _has_source(connection):
+                connection.execute(SOURCE_COLUMN)
             connection.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO records ({', '.join(COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(COLUMNS))})",
                 ((e.id, e.content, e.context, e.triples, json.dumps(e.warnings), e.title,
-                  e.first_published, e.modified, e.withdrawn) for e in entries))
+                  e.first_published, e.modified, e.withdrawn, e.source) for e in entries))
             connection.execute("DELETE FROM info")
             connection.executemany("INSERT INTO info VALUES (?, ?)", self.info.items())
             connection.commit()
@@ -117,5 +130,9 @@ class Registry:
 
 
 def _entry(row) -> Entry:
-    *fields, warnings = row
-    return Entry(*fields, warnings=json.loads(warnings))
+    *fields, source, warnings = row
+    return Entry(*fields, warnings=json.loads(warnings), source=source)
+
+
+def _has_source(connection: sqlite3.Connection) -> bool:
+    return any(row[1] == "source" for row in connection.execute("PRAGMA table_info(records)"))

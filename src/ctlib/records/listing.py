@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .model import Problem, Record, SourceLocation
+from .model import UNREADABLE_FILE, Problem, Record, SourceLocation
 
 LABELS = {
     "country": "country",
@@ -56,7 +56,7 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
     name = name or str(path)
     raw = Path(path).read_bytes()
     if not raw.strip():
-        yield Problem(SourceLocation(name, 1), None, None, None, "empty-file",
+        yield Problem(SourceLocation(name, 0), None, None, None, UNREADABLE_FILE,
                       "the file is empty: it holds no records")
         return
     lines, encoding_problems = _decode(raw, name)

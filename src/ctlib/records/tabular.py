@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .model import FIELDS, MULTI_VALUED, Problem, Record, Severity, SourceLocation
+from .model import FIELDS, MULTI_VALUED, UNREADABLE_FILE, Problem, Record, Severity, SourceLocation
 
 CSV_SEPARATOR = ";"
 
@@ -73,12 +73,13 @@ def _read_text(path: Path, name: str) -> str | Problem:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Problem(SourceLocation(name, line), None, None, None, "encoding",
-                       f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8")
+        return Problem(SourceLocation(name, 0), None, None, None, UNREADABLE_FILE,
+                       f"byte 0x{raw[error.start]:02x} on line {line} is not UTF-8, so the "
+                       "file is not read; save it as UTF-8")
 
 
 def _empty(name: str) -> Problem:
-    return Problem(SourceLocation(name, 1), None, None, None, "empty-file",
+    return Problem(SourceLocation(name, 0), None, None, None, UNREADABLE_FILE,
                    "the file is empty: it holds no records")
 
 
