@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, ROOT, run
+from .conftest import DATA, ROOT, cli_env, run
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
@@ -93,3 +93,30 @@ def test_a_broken_source_file_keeps_its_records_as_they_were_published(tmp_path,
     assert "0 withdrawn" in result.stderr and f"published {before['records']}" in result.stderr
     after = stats(tmp_path)
     assert (after["records"], after["withdrawn"]) == (12, 0)
+
+
+def test_withdrawing_more_than_the_limit_needs_to_be_asked_for(tmp_path):
+    data = source_directory(tmp_path)
+    run(tmp_path, "ingest", "-q", str(data))
+    before = stats(tmp_path)
+    (data / "partner.jsonl").unlink()
+    refusal = ("2 of the 12 published records would be withdrawn (17%, more than "
+               "CTLIB_WITHDRAWAL_LIMIT's 10%): 2 from partner.jsonl; if they are really gone, "
+               "run again with --allow-withdrawals")
+    checked = run(tmp_path, "validate", str(data), check_code=2)
+    assert checked.stderr.strip() == f"error: nothing would be published: {refusal}"
+    published = run(tmp_path, "ingest", str(data), check_code=2)
+    assert published.stderr.strip() == \
+        f"error: nothing published: {refusal}; the previous catalogue is unchanged"
+    assert stats(tmp_path) == before
+    run(tmp_path, "ingest", "-q", "--allow-withdrawals", str(data))
+    assert (stats(tmp_path)["records"], stats(tmp_path)["withdrawn"]) == (10, 2)
+
+
+def test_the_withdrawal_limit_is_a_setting(tmp_path):
+    data = source_directory(tmp_path)
+    run(tmp_path, "ingest", "-q", str(data))
+    (data / "partner.jsonl").unlink()
+    run(tmp_path, "ingest", "-q", str(data),
+        env=cli_env(tmp_path) | {"CTLIB_WITHDRAWAL_LIMIT": "20"})
+    assert stats(tmp_path)["withdrawn"] == 2

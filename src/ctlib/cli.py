@@ -56,28 +56,39 @@ def main() -> None:
     """
 
 
+def _checking_options(command):
+    """What ingest and validate share: they check alike and refuse alike."""
+    command = click.option(
+        "--allow-withdrawals", is_flag=True,
+        help="Withdraw however many records are gone from the sources (without it, more "
+             "than CTLIB_WITHDRAWAL_LIMIT of the published ones stops the run).")(command)
+    command = click.option("--quiet", "-q", is_flag=True,
+                           help="Print the summary only, not each problem.")(command)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(command)
+
+
 @main.command("ingest", epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
-def ingest_command(paths: tuple[Path, ...], quiet: bool) -> None:
+@_checking_options
+def ingest_command(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool) -> None:
     """Read, map, validate and publish the records in PATHS (default: the source dir)."""
-    _run_checks(paths, quiet, publish=True)
+    _run_checks(paths, quiet, allow_withdrawals, publish=True)
 
 
 @main.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
-def validate(paths: tuple[Path, ...], quiet: bool) -> None:
+@_checking_options
+def validate(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool) -> None:
     """Check the records in PATHS as ingest would, without touching the store."""
-    _run_checks(paths, quiet, publish=False)
+    _run_checks(paths, quiet, allow_withdrawals, publish=False)
 
 
-def _run_checks(paths: tuple[Path, ...], quiet: bool, publish: bool) -> None:
+def _run_checks(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool,
+                publish: bool) -> None:
     catalogue = _catalogue()
     sources = list(paths) or [catalogue.config.source_dir]
     with _failing_clearly():
         try:
-            report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
+            report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty(),
+                            allow_withdrawals=allow_withdrawals)
         except NotPublished as refusal:  # the problems say why, the error what it means
             _print_problems(refusal.report, quiet)
             raise

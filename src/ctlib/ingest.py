@@ -68,6 +68,11 @@ class NothingToPublish(NotPublished):
     exit_code = 1
 
 
+class TooManyWithdrawals(NotPublished):
+    """More records would be withdrawn than CTLIB_WITHDRAWAL_LIMIT allows: a source
+    directory half copied, a partner's file left out, is not a decision to unpublish."""
+
+
 COLLECTOR_THRESHOLDS = (100_000, 50, 1000)
 """Python's cyclic garbage collector in the ingesting process. Reading builds millions
 of small objects that all live to the end, and at the default (700, 10, 10) the
@@ -95,27 +100,30 @@ def _collecting_rarely():
 
 
 def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
-           progress: bool = False) -> IngestReport:
-    """Check every record of ``paths``; with ``publish``, make the result the catalogue."""
+           progress: bool = False, allow_withdrawals: bool = False) -> IngestReport:
+    """Check every record of ``paths``; with ``publish``, make the result the catalogue.
+    ``allow_withdrawals``: withdraw however many records are gone (TooManyWithdrawals)."""
     store = generations(catalogue.config)
+    refusals = _Refusals(catalogue.config.withdrawal_limit, allow_withdrawals, publish)
     if not publish:
         with _collecting_rarely():
-            return _ingest(paths, catalogue, store.current(), None, progress)
+            return _ingest(paths, catalogue, store.current(), None, progress, refusals)
     with store.new_generation(copy_current=True) as generation, _collecting_rarely():
-        report = _ingest(paths, catalogue, store.current(), generation, progress)
+        report = _ingest(paths, catalogue, store.current(), generation, progress, refusals)
     store.prune(catalogue.config.keep_generations)
     return report
 
 
 def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
-            generation: Generation | None, progress: bool) -> IngestReport:
+            generation: Generation | None, progress: bool, refusals: _Refusals
+            ) -> IngestReport:
     registry = Registry.read(previous.registry_path if previous else None)
     now = _now()
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
     if generation is None:
         report = _report(paths, catalogue, registry, report, now, progress, None)[0]
-        _refuse_unpublishable(report, publishing=False)
+        refusals.check(report, registry)
         return report
     if previous is not None and not search_index.is_current(previous.search_path):
         registry = _checked_by_nothing(registry)
@@ -123,7 +131,7 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     try:
         report, next_registry = _report(paths, catalogue, registry, report, now, progress,
                                         writer)
-        _refuse_unpublishable(report, publishing=True)
+        refusals.check(report, registry)
         next_registry.info.update({"ingested": now, "version": __version__,
                                    "context": catalogue.context_hash})
         writer.finish(next_registry, report.withdrawn)
@@ -133,13 +141,35 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
     return report
 
 
-def _refuse_unpublishable(report: IngestReport, publishing: bool) -> None:
+@dataclass(frozen=True)
+class _Refusals:
     """What stops a run from publishing, the same for ingest and validate."""
-    if report.passed == 0:
-        raise NothingToPublish(
-            f"nothing {'published' if publishing else 'would be published'}: none of the "
-            f"{report.read} records passed"
-            + ("; the previous catalogue is unchanged" if publishing else ""), report)
+
+    withdrawal_limit: float
+    """CTLIB_WITHDRAWAL_LIMIT: the percentage of published records one run may withdraw."""
+    allow_withdrawals: bool
+    publishing: bool
+
+    def check(self, report: IngestReport, before: Registry) -> None:
+        if report.passed == 0:
+            raise NothingToPublish(self._nothing(f"none of the {report.read} records passed"),
+                                   report)
+        published = sum(1 for _ in before.published())
+        withdrawn = len(report.withdrawn)
+        if not self.allow_withdrawals and withdrawn > published * self.withdrawal_limit / 100:
+            files = Counter(before.entries[i].source for i in report.withdrawn)
+            raise TooManyWithdrawals(self._nothing(
+                f"{withdrawn} of the {published} published records would be withdrawn "
+                f"({withdrawn / published:.0%}, more than CTLIB_WITHDRAWAL_LIMIT's "
+                f"{self.withdrawal_limit:g}%): "
+                + ", ".join(f"{count} from {name or 'files not recorded'}"
+                            for name, count in files.most_common())
+                + "; if they are really gone, run again with --allow-withdrawals"), report)
+
+    def _nothing(self, why: str) -> str:
+        if self.publishing:
+            return f"nothing published: {why}; the previous catalogue is unchanged"
+        return f"nothing would be published: {why}"
 
 
 def _checked_by_nothing(registry: Registry) -> Registry:
