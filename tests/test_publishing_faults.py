@@ -117,6 +117,7 @@ def test_the_withdrawal_limit_is_a_setting(tmp_path):
     data = source_directory(tmp_path)
     run(tmp_path, "ingest", "-q", str(data))
     (data / "partner.jsonl").unlink()
-    run(tmp_path, "ingest", "-q", str(data),
-        env=cli_env(tmp_path) | {"CTLIB_WITHDRAWAL_LIMIT": "20"})
-    assert stats(tmp_path)["withdrawn"] == 2
+    for limit, code, withdrawn in (("15", 2, 0), ("20", 0, 2)):  # 2 of 12: 17%
+        run(tmp_path, "ingest", "-q", str(data), check_code=code,
+            env=cli_env(tmp_path) | {"CTLIB_WITHDRAWAL_LIMIT": limit})
+        assert stats(tmp_path)["withdrawn"] == withdrawn
