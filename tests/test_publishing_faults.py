@@ -3,18 +3,31 @@ duplicates, too many withdrawals, a full or read-only disk, a broken `current` l
 generation, a kill at the switch, loads into a directory never ingested; and the test
 harness's own checks."""
 
+import gc
 import json
+import os
 import shutil
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from ctlib import publish
+from ctlib.ingest import ingest
+from ctlib.store import EmbeddedStore, StoreFailure
+
+from . import stores
 from .conftest import DATA, ROOT, cli_env, run
+from .killing import KillPoint, run_killed
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
 
 
+READERS = (["stats"], ["export", "--format", "nt"]) if stores.KIND == "embedded" else ()
+"""Commands that read the published generation through the data directory's link and
+store; with a remote store they read that store, which the damage does not reach."""
 GARBAGE = bytes(range(255, -1, -1)) * 16
 """Bytes that are not text in any sense: no line of them is UTF-8."""
 
@@ -121,3 +134,207 @@ def test_the_withdrawal_limit_is_a_setting(tmp_path):
         run(tmp_path, "ingest", "-q", str(data), check_code=code,
             env=cli_env(tmp_path) | {"CTLIB_WITHDRAWAL_LIMIT": limit})
         assert stats(tmp_path)["withdrawn"] == withdrawn
+
+
+def generations(tmp_path: Path) -> set[str]:
+    return {path.name for path in (tmp_path / "var" / "generations").iterdir()}
+
+
+@pytest.mark.parametrize("point", [
+    KillPoint("os", "replace", needle="/current')"),
+    KillPoint("shutil", "rmtree", needle="/generations/"),
+], ids=["at the switch", "while pruning"])
+def test_after_a_kill_at_the_switch_the_previous_generation_is_the_one_served(tmp_path, point):
+    """Killed with its generation complete, before or after ``current`` was switched: the
+    next ingest keeps the generation served last as the previous one, and clears the
+    rest (the never published generation, a half removed one, the temporary link)."""
+    source = tmp_path / "listing.txt"
+    shutil.copy(LISTING, source)
+    for _ in range(2):  # two generations: the next one makes pruning remove one
+        run(tmp_path, "ingest", "-q", str(source))
+    source.write_text(source.read_text().replace("Rakeb Messele", "Rakeb Messele Ayele"))
+    run_killed(tmp_path, point, "ingest", "-q", str(source))
+    served = stats(tmp_path)["generation"]
+    run(tmp_path, "ingest", "-q", str(source))
+    assert generations(tmp_path) == {served, stats(tmp_path)["generation"]}
+    assert all((tmp_path / "var" / "generations" / name / "COMPLETE").exists()
+               for name in generations(tmp_path))
+    assert not list((tmp_path / "var").glob(".current.*"))
+
+
+@pytest.fixture
+def own_disk(tmp_path):
+    """The data directory (tmp_path/var) on a small filesystem of its own, a tmpfs, that a
+    test may fill up or make read-only; skipped where mounting one is not allowed."""
+    var = tmp_path / "var"
+    var.mkdir()
+    try:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(var)],
+                                 capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        pytest.skip("no mount command to give the data directory a filesystem of its own")
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs for the data directory: {mounted.stderr.strip()}")
+    try:
+        yield var
+    finally:
+        # A store that a failed ingest opened there may be waiting for the collector, or
+        # still closing on Oxigraph's threads (it retries writes on a full disk): then
+        # the filesystem is detached now and goes when its last file is closed.
+        gc.collect()
+        if subprocess.run(["umount", str(var)], capture_output=True, timeout=30).returncode:
+            subprocess.run(["umount", "--lazy", str(var)], check=True, timeout=30)
+
+
+def fill(disk: Path) -> None:
+    """Take every free byte of the filesystem of ``disk``."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    if free:
+        with open(disk / f"filler-{len(list(disk.glob('filler-*')))}", "wb") as filler:
+            os.posix_fallocate(filler.fileno(), 0, free)
+
+
+def only_one_line(stderr: str) -> str:
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    return stderr.strip()
+
+
+def test_a_full_disk_is_one_line_exit_2_and_the_catalogue_stays(tmp_path, own_disk):
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    before, kept = stats(tmp_path), generations(tmp_path)
+    fill(own_disk)
+    for command in (["ingest", "-q", str(DATA / "partner.jsonl"), str(LISTING)],
+                    ["load", "--graph", "http://example.org/g", str(DATA / "sparql-protocol" /
+                                                                   "data1.nt")]):
+        error = only_one_line(run(tmp_path, *command, check_code=2).stderr)
+        assert error.startswith(f"error: publishing a new generation in {own_disk} stopped: ")
+        assert "No space left on device" in error
+        assert error.endswith("; the published catalogue is unchanged")
+        assert stats(tmp_path) == before and generations(tmp_path) == kept
+    for filler in own_disk.glob("filler-*"):
+        filler.unlink()
+    run(tmp_path, "ingest", "-q", str(DATA / "partner.jsonl"), str(LISTING), check_code=1)
+    assert stats(tmp_path)["records"] > before["records"]
+
+
+class FillingUp:
+    """An Oxigraph store that takes the disk's last free bytes when ``method`` is first
+    looked up on it: the next write of the phase that calls it finds the disk full."""
+
+    def __init__(self, store, method: str, disk: Path):
+        self._store, self._method, self._disk = store, method, disk
+
+    def __getattr__(self, name: str):
+        if name == self._method:
+            fill(self._disk)
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("phase, method", [("loading", "bulk_load"),
+                                           ("compaction", "optimize"),
+                                           ("dumps", "dump")])
+def test_a_disk_that_fills_up_during_a_phase_of_publishing_changes_nothing(
+        tmp_path, own_disk, catalogue, monkeypatch, phase, method):
+    source = tmp_path / "listing.txt"
+    shutil.copy(LISTING, source)
+    ingest([source], catalogue)
+    store = EmbeddedStore(own_disk)
+    published = store.current()
+    source.write_text(source.read_text().replace("Rakeb Messele", "Rakeb Messele Ayele"))
+    start = publish.GenerationWriter.__init__
+
+    def filling_up(writer, *args, **kwargs):
+        start(writer, *args, **kwargs)
+        writer.store = FillingUp(writer.store, method, own_disk)
+
+    monkeypatch.setattr(publish.GenerationWriter, "__init__", filling_up)
+    with pytest.raises(StoreFailure, match="No space left on device") as failure:
+        ingest([source], catalogue)
+    assert "\n" not in str(failure.value)
+    assert store.current() == published and generations(tmp_path) == {published.id}
+    monkeypatch.undo()
+    for filler in own_disk.glob("filler-*"):
+        filler.unlink()
+    assert ingest([source], catalogue).checked == 1
+
+
+def test_a_read_only_data_directory_is_one_line_exit_2(tmp_path, own_disk):
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    before = stats(tmp_path)
+    subprocess.run(["mount", "-o", "remount,ro", str(own_disk)], check=True, timeout=30)
+    try:
+        for command in (["ingest", "-q", str(LISTING)],
+                        ["load", "--graph", "http://example.org/g",
+                         str(DATA / "sparql-protocol" / "data1.nt")]):
+            error = only_one_line(run(tmp_path, *command, check_code=2).stderr)
+            assert error == f"error: cannot write in the data directory {own_disk}: " \
+                            f"Read-only file system: {own_disk / '.lock'}"
+        assert stats(tmp_path) == before
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(own_disk)], check=True, timeout=30)
+
+
+def _loop(current: Path) -> None:
+    current.unlink()
+    current.symlink_to("current")
+
+
+def _dangling(current: Path) -> None:
+    current.unlink()
+    current.symlink_to("generations/gone")
+
+
+def _a_directory(current: Path) -> None:
+    current.unlink()
+    current.mkdir()
+
+
+def _incomplete(current: Path) -> None:
+    (current / "COMPLETE").unlink()
+
+
+@pytest.mark.parametrize("damage, says", [
+    (_loop, "current -> current leads to no generation: Symlink loop"),
+    (_dangling, "current -> generations/gone leads to no generation: No such file"),
+    (_a_directory, "current is not the link to the published generation it should be"),
+    (_incomplete, "is not a complete generation (it has no COMPLETE file)"),
+], ids=["loop", "dangling", "a directory", "incomplete"])
+def test_a_broken_current_link_is_one_line_exit_2_and_nothing_is_removed(tmp_path, damage,
+                                                                         says):
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    kept = generations(tmp_path)
+    damage(tmp_path / "var" / "current")
+    for command in (["ingest", "-q", str(LISTING)], ["validate", "-q", str(LISTING)],
+                    *READERS):
+        error = only_one_line(run(tmp_path, *command, check_code=2).stderr)
+        assert error.startswith(f"error: {tmp_path / 'var' / 'current'}") and says in error
+    assert generations(tmp_path) == kept
+
+
+def test_a_damaged_registry_or_store_is_one_line_exit_2(tmp_path):
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    generation = (tmp_path / "var" / "current").resolve()
+    registry = generation / "registry.sqlite"
+    saved = registry.read_bytes()
+    registry.write_bytes(GARBAGE)
+    error = only_one_line(run(tmp_path, "ingest", "-q", str(LISTING), check_code=2).stderr)
+    assert f"{registry}: file is not a database" in error
+    registry.write_bytes(saved)
+    for table in (generation / "store").glob("*.sst"):
+        table.write_bytes(GARBAGE)
+    for command in (["ingest", "-q", str(LISTING)], *READERS[:1]):
+        error = only_one_line(run(tmp_path, *command, check_code=2).stderr)
+        assert error.startswith(f"error: the store of generation {generation.name} cannot be "
+                                "read: Corruption")
+    assert generations(tmp_path) == {generation.name}
+
+
+def test_a_damaged_search_index_is_built_anew(tmp_path):
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    ((tmp_path / "var" / "current").resolve() / "search.sqlite").write_bytes(GARBAGE)
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    index = (tmp_path / "var" / "current").resolve() / "search.sqlite"
+    with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 10
+    connection.close()

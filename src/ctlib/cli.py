@@ -7,6 +7,7 @@ Exit codes: 0 clean; 1 some records rejected (the rest were published); 2 error
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 from .catalogue import Catalogue, CatalogueError
 from .config import SETTINGS, load_config
 from .ingest import IngestReport, NotPublished, ingest
-from .store import NoCatalogue, StoreUnavailable
+from .store import NoCatalogue, StoreUnavailable, reason
 
 EXIT_CODES = "Exit codes: 0 clean; 1 some records rejected; 2 error, nothing changed."
 
@@ -32,7 +33,8 @@ def _catalogue() -> Catalogue:
 @contextmanager
 def _failing_clearly() -> Iterator[None]:
     """The errors ctlib expects (bad input, nothing published yet, the store's server
-    down) as one line on stderr and their exit code, never a traceback."""
+    down, a data directory that cannot be read or written) as one line on stderr and
+    their exit code, never a traceback."""
     try:
         yield
     except CatalogueError as error:
@@ -40,6 +42,9 @@ def _failing_clearly() -> Iterator[None]:
         sys.exit(error.exit_code)
     except (NoCatalogue, StoreUnavailable) as error:
         click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except (OSError, sqlite3.Error) as error:  # a file of the catalogue's, or an output
+        click.echo(f"error: {reason(error)}", err=True)
         sys.exit(2)
 
 

@@ -55,7 +55,6 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
             for path in (previous.registry_path, previous.search_path):
                 if path.exists():  # not after loads alone, into a never ingested directory
                     os.link(path, generation.path / path.name)
-    store_dir.prune(catalogue.config.keep_generations)
     return count
 
 

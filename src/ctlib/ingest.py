@@ -110,7 +110,6 @@ def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
             return _ingest(paths, catalogue, store.current(), None, progress, refusals)
     with store.new_generation(copy_current=True) as generation, _collecting_rarely():
         report = _ingest(paths, catalogue, store.current(), generation, progress, refusals)
-    store.prune(catalogue.config.keep_generations)
     return report
 
 

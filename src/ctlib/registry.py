@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 SCHEMA = """
 CREATE TABLE records (
@@ -72,6 +73,11 @@ class Registry:
     def read(cls, path: Path | None) -> "Registry":
         if path is None or not Path(path).exists():
             return cls()
+        with _naming(path):
+            return cls._read(path)
+
+    @classmethod
+    def _read(cls, path: Path) -> "Registry":
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             source = "source" if _has_source(connection) else "NULL"
@@ -88,11 +94,12 @@ class Registry:
         """Only the registry's facts about its generation (when, which version)."""
         if not Path(path).exists():
             return {}
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return dict(connection.execute("SELECT key, value FROM info"))
-        finally:
-            connection.close()
+        with _naming(path):
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                return dict(connection.execute("SELECT key, value FROM info"))
+            finally:
+                connection.close()
 
     def write(self, path: Path, since: "Registry | None" = None) -> None:
         """The registry as a new file. With ``since`` (a registry read from a file), the
@@ -127,6 +134,15 @@ class Registry:
 
     def withdrawn(self) -> Iterable[Entry]:
         return (e for e in self.entries.values() if e.withdrawn is not None)
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """SQLite's errors say what is wrong ("file is not a database"), not with which file."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise type(error)(f"{path}: {error}") from error
 
 
 def _entry(row) -> Entry:
