@@ -28,6 +28,8 @@ LISTING = ROOT / "data" / "library-listing.txt"
 READERS = (["stats"], ["export", "--format", "nt"]) if stores.KIND == "embedded" else ()
 """Commands that read the published generation through the data directory's link and
 store; with a remote store they read that store, which the damage does not reach."""
+KEPT = ("the file could not be read, or not all of it, so the %d records published from it "
+        "before that were not read stay published as they were")
 GARBAGE = bytes(range(255, -1, -1)) * 16
 """Bytes that are not text in any sense: no line of them is UTF-8."""
 
@@ -101,11 +103,29 @@ def test_a_broken_source_file_keeps_its_records_as_they_were_published(tmp_path,
     kept = 10 if name == "listing.txt" else 2
     lines = [line for line in result.stdout.splitlines() if line.startswith(f"{data / name}:0  ")]
     assert len(lines) == 2 and "violation[unreadable-file]" in lines[0]
-    assert lines[1].endswith(f"warning[kept-previous] the file could not be read, so the {kept} "
-                             "records published from it before stay published as they were")
+    assert lines[1].endswith(f"warning[kept-previous] {KEPT % kept}")
     assert "0 withdrawn" in result.stderr and f"published {before['records']}" in result.stderr
     after = stats(tmp_path)
     assert (after["records"], after["withdrawn"]) == (12, 0)
+
+
+@pytest.mark.parametrize("damage", ["last record cut short", "named but missing"])
+def test_records_a_named_file_may_still_hold_are_kept(tmp_path, damage):
+    """Only records gone from a file read whole are withdrawn: a line that is no longer
+    JSON, or a file named but not there, may still hold them."""
+    data = source_directory(tmp_path)
+    partner = data / "partner.jsonl"
+    sources = [str(data / "listing.txt"), str(partner)]
+    run(tmp_path, "ingest", "-q", *sources)
+    if damage == "named but missing":
+        partner.unlink()
+    else:
+        partner.write_bytes(partner.read_bytes()[:-40])
+    result = run(tmp_path, "ingest", *sources, check_code=1)
+    kept = 2 if damage == "named but missing" else 1
+    assert f"{partner}:0  -  -  -  warning[kept-previous] {KEPT % kept}" in result.stdout
+    assert "0 withdrawn" in result.stderr
+    assert (stats(tmp_path)["records"], stats(tmp_path)["withdrawn"]) == (12, 0)
 
 
 def test_withdrawing_more_than_the_limit_needs_to_be_asked_for(tmp_path):

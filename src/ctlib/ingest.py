@@ -43,8 +43,8 @@ class IngestReport:
     rejected: int = 0
     withdrawn: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    unreadable: dict[str, str] = field(default_factory=dict)
-    """The files a reader could not read (UNREADABLE_FILE): name -> the file as given."""
+    unread: dict[str, str] = field(default_factory=dict)
+    """The files a reader could not read, wholly or in part: name -> the file as given."""
     generation: str | None = None
 
     @property
@@ -203,11 +203,18 @@ def _read(paths, catalogue: Catalogue, report: IngestReport) -> Iterator[Record]
     for item in read_sources(paths, catalogue.is_heading):
         if isinstance(item, Problem):
             report.problems.append(item)
-            if item.rule == UNREADABLE_FILE:
-                report.unreadable[item.location.source_name] = item.location.file
+            if _leaves_records_unread(item):
+                report.unread[item.location.source_name] = item.location.file
         else:
             report.read += 1
             yield item
+
+
+def _leaves_records_unread(problem: Problem) -> bool:
+    """Whether a reader's problem (one not about a record it read) may hide records: the
+    file, or a part of it, could not be read (UNREADABLE_FILE, a named file missing, a
+    line that is not JSON, text with no fields), as opposed to a remark (a warning)."""
+    return problem.rule == UNREADABLE_FILE or problem.severity is Severity.VIOLATION
 
 
 def _check(records: Iterable[Record], catalogue, registry, report, now, progress,
@@ -295,38 +302,40 @@ def _read_from(entry: Entry, record: Record) -> Entry:
 
 def _next_registry(registry: Registry, entries: dict[str, Entry], report, now) -> Registry:
     """This ingest's entries; earlier ones that are gone become (or stay) withdrawn,
-    but those of a file that could not be read this time stay as they were."""
+    but only from files read whole: those of a file that could not be read this time,
+    or not all of it, stay as they were."""
     result = dict(entries)
     kept: Counter[str | None] = Counter()
     for identifier, known in registry.entries.items():
         if identifier in result or known.withdrawn:
             result.setdefault(identifier, known)
-        elif _in_unreadable_file(known, report):
+        elif _in_unread_file(known, report):
             kept[known.source] += 1
             result[identifier] = known
         else:
             report.withdrawn.append(identifier)
             result[identifier] = replace(known, withdrawn=now)
-    report.problems.extend(_kept_problems(kept, report.unreadable))
+    report.problems.extend(_kept_problems(kept, report.unread))
     return Registry(result)
 
 
-def _in_unreadable_file(entry: Entry, report: IngestReport) -> bool:
-    """Whether the record may be in a file that could not be read: when its file is not
-    recorded (registries from before), any such file may be the one."""
-    return entry.source in report.unreadable or (entry.source is None and bool(report.unreadable))
+def _in_unread_file(entry: Entry, report: IngestReport) -> bool:
+    """Whether the record may be in what could not be read: when its file is not
+    recorded (registries from before), any file not read whole may be the one."""
+    return entry.source in report.unread or (entry.source is None and bool(report.unread))
 
 
-def _kept_problems(kept: Counter, unreadable: dict[str, str]) -> list[Problem]:
+def _kept_problems(kept: Counter, unread: dict[str, str]) -> list[Problem]:
     def warning(file: str, message: str) -> Problem:
         return Problem(SourceLocation(file, 0), None, None, None, "kept-previous", message,
                        Severity.WARNING)
 
-    problems = [warning(file, f"the file could not be read, so the {kept[name]} records "
-                              "published from it before stay published as they were")
-                for name, file in unreadable.items() if kept[name]]
+    problems = [warning(file, f"the file could not be read, or not all of it, so the "
+                              f"{kept[name]} records published from it before that were not "
+                              "read stay published as they were")
+                for name, file in unread.items() if kept[name]]
     if kept[None]:
-        problems.append(warning(next(iter(unreadable.values())),
+        problems.append(warning(next(iter(unread.values())),
                                 f"{kept[None]} records published before ctlib recorded "
                                 "their files stay published as they were: any of them may "
                                 "be in a file that could not be read"))
