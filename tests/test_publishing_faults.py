@@ -133,7 +133,7 @@ def test_withdrawing_more_than_the_limit_needs_to_be_asked_for(tmp_path):
     run(tmp_path, "ingest", "-q", str(data))
     before = stats(tmp_path)
     (data / "partner.jsonl").unlink()
-    refusal = ("2 of the 12 published records would be withdrawn (17%, more than "
+    refusal = ("2 of the 12 published records would be withdrawn (16.7%, more than "
                "CTLIB_WITHDRAWAL_LIMIT's 10%): 2 from partner.jsonl; if they are really gone, "
                "run again with --allow-withdrawals")
     checked = run(tmp_path, "validate", str(data), check_code=2)
@@ -150,7 +150,7 @@ def test_the_withdrawal_limit_is_a_setting(tmp_path):
     data = source_directory(tmp_path)
     run(tmp_path, "ingest", "-q", str(data))
     (data / "partner.jsonl").unlink()
-    for limit, code, withdrawn in (("15", 2, 0), ("20", 0, 2)):  # 2 of 12: 17%
+    for limit, code, withdrawn in (("15", 2, 0), ("20", 0, 2)):  # 2 of 12: 16.7%
         run(tmp_path, "ingest", "-q", str(data), check_code=code,
             env=cli_env(tmp_path) | {"CTLIB_WITHDRAWAL_LIMIT": limit})
         assert stats(tmp_path)["withdrawn"] == withdrawn

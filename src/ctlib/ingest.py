@@ -159,7 +159,7 @@ class _Refusals:
             files = Counter(before.entries[i].source for i in report.withdrawn)
             raise TooManyWithdrawals(self._nothing(
                 f"{withdrawn} of the {published} published records would be withdrawn "
-                f"({withdrawn / published:.0%}, more than CTLIB_WITHDRAWAL_LIMIT's "
+                f"({100 * withdrawn / published:.3g}%, more than CTLIB_WITHDRAWAL_LIMIT's "
                 f"{self.withdrawal_limit:g}%): "
                 + ", ".join(f"{count} from {name or 'files not recorded'}"
                             for name, count in files.most_common())
