@@ -182,6 +182,16 @@ def test_after_a_kill_at_the_switch_the_previous_generation_is_the_one_served(tm
     assert not list((tmp_path / "var").glob(".current.*"))
 
 
+def test_a_generation_not_linked_yet_survives_the_first_ingest(tmp_path):
+    """Restored from a backup before `current` names it, a generation is not taken for
+    one killed at the switch: those are only the ones newer than a published one."""
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    restored = (tmp_path / "var" / "current").resolve()
+    (tmp_path / "var" / "current").unlink()
+    run(tmp_path, "ingest", "-q", str(LISTING))
+    assert (restored / "COMPLETE").exists()
+
+
 @pytest.fixture
 def own_disk(tmp_path):
     """The data directory (tmp_path/var) on a small filesystem of its own, a tmpfs, that a

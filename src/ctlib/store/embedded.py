@@ -210,15 +210,17 @@ class EmbeddedStore:
         at the switch, never served: kept, one would pass for the previous generation
         and the one really served before would be pruned). With a remote store, a
         generation it publishes but the link missed (killed between the two) becomes
-        the published one here too."""
+        the published one here too. Before any publication nothing complete is
+        removed: it may be a generation restored from a backup, not yet linked."""
         for link in self.data_dir.glob(f".{CURRENT}.*"):
             link.unlink(missing_ok=True)
         if self.remote is not None:
             self._follow_remote()
         served = self.current()
         for path in self._generations.iterdir():
-            if path.is_dir() and (not (path / COMPLETE).exists() or served is None
-                                  or path.name > served.id):
+            never_served = served is not None and STAMPED.fullmatch(path.name) is not None \
+                and path.name > served.id
+            if path.is_dir() and (never_served or not (path / COMPLETE).exists()):
                 shutil.rmtree(path, ignore_errors=True)
 
     def _follow_remote(self) -> None:
