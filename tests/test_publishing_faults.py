@@ -109,21 +109,30 @@ def test_a_broken_source_file_keeps_its_records_as_they_were_published(tmp_path,
     assert (after["records"], after["withdrawn"]) == (12, 0)
 
 
-@pytest.mark.parametrize("damage", ["last record cut short", "named but missing"])
-def test_records_a_named_file_may_still_hold_are_kept(tmp_path, damage):
+def _cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:-40])
+
+
+def _cut_in_the_middle(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:2000])  # in the listing's third record
+
+
+@pytest.mark.parametrize("name, damage, kept", [
+    ("partner.jsonl", _cut_short, 1),
+    ("partner.jsonl", Path.unlink, 2),
+    ("listing.txt", lambda path: path.write_bytes(GARBAGE), 10),
+    ("listing.txt", _cut_in_the_middle, 8),
+], ids=["JSON Lines cut short", "named but missing", "binary listing",
+        "listing cut in the middle"])
+def test_records_a_named_file_may_still_hold_are_kept(tmp_path, name, damage, kept):
     """Only records gone from a file read whole are withdrawn: a line that is no longer
-    JSON, or a file named but not there, may still hold them."""
+    JSON, text that is no record, or a file named but not there, may still hold them."""
     data = source_directory(tmp_path)
-    partner = data / "partner.jsonl"
-    sources = [str(data / "listing.txt"), str(partner)]
+    sources = [str(data / "listing.txt"), str(data / "partner.jsonl")]
     run(tmp_path, "ingest", "-q", *sources)
-    if damage == "named but missing":
-        partner.unlink()
-    else:
-        partner.write_bytes(partner.read_bytes()[:-40])
+    damage(data / name)
     result = run(tmp_path, "ingest", *sources, check_code=1)
-    kept = 2 if damage == "named but missing" else 1
-    assert f"{partner}:0  -  -  -  warning[kept-previous] {KEPT % kept}" in result.stdout
+    assert f"{data / name}:0  -  -  -  warning[kept-previous] {KEPT % kept}" in result.stdout
     assert "0 withdrawn" in result.stderr
     assert (stats(tmp_path)["records"], stats(tmp_path)["withdrawn"]) == (12, 0)
 
