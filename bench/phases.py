@@ -40,8 +40,8 @@ PHASES = (  # (phase, substring of a frame "function (file:line)"), innermost ma
     ("copy loaded graphs", "_copy_loaded_graphs ("),
     ("fsync", "_fsync_tree ("),
     ("fsync", "_fsync_dir ("),
-    ("prune old generations", "EmbeddedStore.prune ("),
-    ("remove incomplete generations", "_remove_incomplete ("),
+    ("prune old generations", "EmbeddedStore._prune ("),
+    ("remove what failed writers left", "_clear_leftovers ("),
     ("context hash", "context_hash ("),
     ("imports", "_find_and_load ("),
 )

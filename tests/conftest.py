@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -61,6 +63,20 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     })
     env.update(stores.settings(tmp_path))
     return env
+
+
+CTLIB = [sys.executable, "-m", "ctlib.cli"]
+
+
+def run(tmp_path: Path, *args: str, check_code: int | None = 0,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The `ctlib` command in ``tmp_path`` (its data directory: cli_env), its exit code
+    checked unless ``check_code`` is None."""
+    result = subprocess.run([*CTLIB, *args], cwd=tmp_path, env=env or cli_env(tmp_path),
+                            capture_output=True, text=True, timeout=120)
+    if check_code is not None:
+        assert result.returncode == check_code, result.stderr
+    return result
 
 
 END_TO_END = ("cli_env(", "running_server(", "serving(")

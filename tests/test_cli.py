@@ -2,23 +2,11 @@
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
 
-from .conftest import DATA, ROOT, cli_env
-
-CTLIB = [sys.executable, "-m", "ctlib.cli"]
-
-
-def run(tmp_path: Path, *args: str, check_code: int | None = 0) -> subprocess.CompletedProcess:
-    result = subprocess.run([*CTLIB, *args], cwd=tmp_path, env=cli_env(tmp_path),
-                            capture_output=True, text=True, timeout=120)
-    if check_code is not None:
-        assert result.returncode == check_code, result.stderr
-    return result
+from .conftest import CTLIB, DATA, ROOT, cli_env, run
 
 
 @pytest.mark.parametrize("command", ["", "ingest", "validate", "load", "export", "stats",

@@ -184,7 +184,7 @@ def test_unchanged_reingest_hard_links_the_previous_dumps(tmp_path):
 def test_withdrawing_alone_rewrites_the_dumps_with_the_tombstones(tmp_path):
     ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
     kept = ingest(tmp_path, LISTING, DATA / "unusual-ids.jsonl")
-    withdrawn = ingest(tmp_path, LISTING)
+    withdrawn = ingest(tmp_path, "--allow-withdrawals", LISTING)
     name = dumps.DUMPS[1].name
     assert not os.path.samefile(kept / "dump" / name, withdrawn / "dump" / name)
     quads = gzip.decompress((withdrawn / "dump" / name).read_bytes()).decode()

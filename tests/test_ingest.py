@@ -1,6 +1,7 @@
 """Ingest end to end in-process: what gets published, kept, withdrawn, and never half-done."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,8 @@ def test_when_nothing_passes_the_previous_catalogue_stays(catalogue):
 def test_validate_leaves_the_store_untouched(catalogue):
     ingest([LISTING], catalogue)
     generation = EmbeddedStore(catalogue.config.data_dir).current()
-    report = ingest([DATA / "malformed-listing.txt"], catalogue, publish=False)
+    report = ingest([DATA / "malformed-listing.txt"], catalogue, publish=False,
+                    allow_withdrawals=True)
     assert report.published == 2 and report.generation is None
     assert EmbeddedStore(catalogue.config.data_dir).current() == generation
 
@@ -221,3 +223,25 @@ def test_records_loaded_in_several_parts_are_all_published(catalogue, monkeypatc
     assert report.published == 15 and len(titles(catalogue)) == 15
     generation = EmbeddedStore(catalogue.config.data_dir).current()
     assert not list(generation.path.glob("checked-*.nt"))
+
+
+def test_records_whose_file_was_not_recorded_are_kept_while_a_file_cannot_be_read(catalogue,
+                                                                                   tmp_path):
+    """Registries written before the source file was recorded cannot tell which records
+    the broken file held: none is withdrawn until every file can be read again."""
+    source = copy_listing(tmp_path)
+    partner = source.parent / "partner.jsonl"
+    shutil.copy(DATA / "unusual-ids.jsonl", partner)
+    ingest([source.parent], catalogue)
+    registry = EmbeddedStore(catalogue.config.data_dir).current().registry_path
+    with sqlite3.connect(registry) as connection:  # as an earlier version wrote it
+        connection.execute("UPDATE records SET source = NULL")
+    connection.close()
+    partner.write_bytes(b"")
+    report = ingest([source.parent], catalogue)
+    assert report.withdrawn == [] and report.published == 12
+    assert [p.message for p in report.problems if p.rule == "kept-previous"] == [
+        "2 records published before ctlib recorded their files stay published as they were: "
+        "any of them may be in a file that could not be read"]
+    partner.unlink()
+    assert len(ingest([source.parent], catalogue, allow_withdrawals=True).withdrawn) == 2

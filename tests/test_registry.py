@@ -51,3 +51,22 @@ def test_a_registry_not_read_from_a_file_is_written_whole(tmp_path):
     assert made.file is None
     Registry({"a": before.entries["a"]}, {}).write(tmp_path / "whole.sqlite", since=made)
     assert set(Registry.read(tmp_path / "whole.sqlite").entries) == {"a"}
+
+
+def test_a_registry_from_before_sources_were_recorded_is_read_and_carried_on(tmp_path):
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as connection:
+        connection.executescript("CREATE TABLE records (id TEXT PRIMARY KEY, content TEXT, "
+                                 "context TEXT, triples TEXT, warnings TEXT NOT NULL DEFAULT "
+                                 "'[]', title TEXT, first_published TEXT NOT NULL, modified "
+                                 "TEXT NOT NULL, withdrawn TEXT); CREATE TABLE info (key TEXT "
+                                 "PRIMARY KEY, value TEXT);")
+        connection.execute("INSERT INTO records VALUES ('a', 'c', 'x', 't', '[]', 'A', '1', '1', "
+                           "NULL)")
+    connection.close()
+    before = Registry.read(old)
+    assert before.entries["a"].source is None
+    entries = {"a": before.entries["a"], "b": replace(_entry("b", "B"), source="b.txt")}
+    Registry(entries, {}).write(tmp_path / "since.sqlite", since=before)
+    after = Registry.read(tmp_path / "since.sqlite")
+    assert {i: e.source for i, e in after.entries.items()} == {"a": None, "b": "b.txt"}

@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from ctlib.catalogue import Catalogue
 from ctlib.config import load_config
-from ctlib.ingest import ingest
+from ctlib.ingest import NotPublished, ingest
 from ctlib.records.model import Record, SourceLocation
 from ctlib.validation import check_shapes, validate
 
@@ -56,7 +56,10 @@ EXPECTED = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_rule_message(name, catalogue):
     path = RULES / f"{name}.jsonl"
-    report = ingest([path], catalogue, publish=False)
+    try:
+        report = ingest([path], catalogue, publish=False)
+    except NotPublished as refusal:  # the fixture's one record broke its rule
+        report = refusal.report
     assert [str(p) for p in report.problems] == [EXPECTED[name].format(f=path)]
 
 

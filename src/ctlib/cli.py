@@ -7,6 +7,7 @@ Exit codes: 0 clean; 1 some records rejected (the rest were published); 2 error
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,8 @@ import click
 
 from .catalogue import Catalogue, CatalogueError
 from .config import SETTINGS, load_config
-from .ingest import IngestReport, NothingToPublish, ingest
-from .store import NoCatalogue, StoreUnavailable
+from .ingest import IngestReport, NotPublished, ingest
+from .store import NoCatalogue, StoreUnavailable, reason
 
 EXIT_CODES = "Exit codes: 0 clean; 1 some records rejected; 2 error, nothing changed."
 
@@ -32,7 +33,8 @@ def _catalogue() -> Catalogue:
 @contextmanager
 def _failing_clearly() -> Iterator[None]:
     """The errors ctlib expects (bad input, nothing published yet, the store's server
-    down) as one line on stderr and their exit code, never a traceback."""
+    down, a data directory that cannot be read or written) as one line on stderr and
+    their exit code, never a traceback."""
     try:
         yield
     except CatalogueError as error:
@@ -40,6 +42,9 @@ def _failing_clearly() -> Iterator[None]:
         sys.exit(error.exit_code)
     except (NoCatalogue, StoreUnavailable) as error:
         click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except (OSError, sqlite3.Error) as error:  # a file of the catalogue's, or an output
+        click.echo(f"error: {reason(error)}", err=True)
         sys.exit(2)
 
 
@@ -56,30 +61,41 @@ def main() -> None:
     """
 
 
+def _checking_options(command):
+    """What ingest and validate share: they check alike and refuse alike."""
+    command = click.option(
+        "--allow-withdrawals", is_flag=True,
+        help="Withdraw however many records are gone from the sources (without it, more "
+             "than CTLIB_WITHDRAWAL_LIMIT of the published ones stops the run).")(command)
+    command = click.option("--quiet", "-q", is_flag=True,
+                           help="Print the summary only, not each problem.")(command)
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(command)
+
+
 @main.command("ingest", epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
-def ingest_command(paths: tuple[Path, ...], quiet: bool) -> None:
+@_checking_options
+def ingest_command(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool) -> None:
     """Read, map, validate and publish the records in PATHS (default: the source dir)."""
-    _run_checks(paths, quiet, publish=True)
+    _run_checks(paths, quiet, allow_withdrawals, publish=True)
 
 
 @main.command(epilog=EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--quiet", "-q", is_flag=True, help="Print the summary only, not each problem.")
-def validate(paths: tuple[Path, ...], quiet: bool) -> None:
+@_checking_options
+def validate(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool) -> None:
     """Check the records in PATHS as ingest would, without touching the store."""
-    _run_checks(paths, quiet, publish=False)
+    _run_checks(paths, quiet, allow_withdrawals, publish=False)
 
 
-def _run_checks(paths: tuple[Path, ...], quiet: bool, publish: bool) -> None:
+def _run_checks(paths: tuple[Path, ...], quiet: bool, allow_withdrawals: bool,
+                publish: bool) -> None:
     catalogue = _catalogue()
     sources = list(paths) or [catalogue.config.source_dir]
     with _failing_clearly():
         try:
-            report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty())
-        except NothingToPublish as error:
-            _print_problems(error.report, quiet)  # why nothing passed, before saying so
+            report = ingest(sources, catalogue, publish=publish, progress=sys.stderr.isatty(),
+                            allow_withdrawals=allow_withdrawals)
+        except NotPublished as refusal:  # the problems say why, the error what it means
+            _print_problems(refusal.report, quiet)
             raise
     _print_problems(report, quiet)
     click.echo(_summary(report, publish), err=True)

@@ -36,6 +36,13 @@ def _positive_seconds(value: str) -> float:
     return seconds
 
 
+def _percentage(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 100:
+        raise ValueError(f"must be a percentage from 0 to 100, got {value!r}")
+    return number
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -96,6 +103,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 1000, "Records per validation batch.", _positive_int),
     Setting("keep_generations", 2,
             "Store generations kept on disk, the published one included.", _positive_int),
+    Setting("withdrawal_limit", 10.0,
+            "Most records one ingest may withdraw, as a percentage of those published: "
+            "past it nothing is published unless --allow-withdrawals is given.", _percentage),
     Setting("language", "en", "ISO 639-1 code (two letters) of the language of titles and "
             "summaries when a source gives none.", _language),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/",

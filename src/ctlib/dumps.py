@@ -195,13 +195,19 @@ class _Compressor:
         self.thread.start()
 
     def put(self, block: bytes) -> None:
-        if self.error is not None:
-            raise RuntimeError(f"writing {self.path} failed: {self.error}") from self.error
+        self._raise_failure()
         self.blocks.put(block)
 
     def finish(self) -> None:
         self.blocks.put(None)
         self.thread.join()
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        """The thread's error, here in the writer, naming the file (a full disk says
+        only "No space left on device"); an OSError stays one, as the CLI reports them."""
+        if isinstance(self.error, OSError):
+            raise OSError(self.error.errno, self.error.strerror, str(self.path)) from self.error
         if self.error is not None:
             raise RuntimeError(f"writing {self.path} failed: {self.error}") from self.error
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,11 +51,10 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
         store.flush()
         facts.publish(store, catalogue.uris, generation.path, None, True, facts.now())
         del store
-        if previous is not None:
-            shutil.copyfile(previous.registry_path, generation.registry_path)
-            if previous.search_path.exists():  # loaded graphs are not searched
-                os.link(previous.search_path, generation.search_path)
-    store_dir.prune(catalogue.config.keep_generations)
+        if previous is not None:  # loaded graphs change neither the records nor their index
+            for path in (previous.registry_path, previous.search_path):
+                if path.exists():  # not after loads alone, into a never ingested directory
+                    os.link(path, generation.path / path.name)
     return count
 
 

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import itertools
 import sys
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -25,7 +25,7 @@ from .checking import Checker, Outcome
 from .publish import GenerationWriter
 from .rdf.mapping import identify
 from .records import read_sources
-from .records.model import Problem, Record, Severity, SourceLocation
+from .records.model import UNREADABLE_FILE, Problem, Record, Severity, SourceLocation
 from .registry import Entry, Registry
 from .search import index as search_index
 from .store import Generation, generations
@@ -36,10 +36,15 @@ class IngestReport:
     read: int = 0
     checked: int = 0
     unchanged: int = 0
+    passed: int = 0
+    """Records read this time that may be published: unchanged, or checked without a
+    violation (duplicates and rejected records are not)."""
     published: int = 0
     rejected: int = 0
     withdrawn: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unread: dict[str, str] = field(default_factory=dict)
+    """The files a reader could not read, wholly or in part: name -> the file as given."""
     generation: str | None = None
 
     @property
@@ -51,14 +56,23 @@ class IngestReport:
         return 1 if self.violations else 0
 
 
-class NothingToPublish(CatalogueError):
-    """No record passed: the ``report`` says why, problem by problem."""
-
-    exit_code = 1
+class NotPublished(CatalogueError):
+    """The run ends without publishing; ``report`` says what was found."""
 
     def __init__(self, message: str, report: IngestReport):
         super().__init__(message)
         self.report = report
+
+
+class NothingToPublish(NotPublished):
+    """No record passed: the ``report`` says why, problem by problem."""
+
+    exit_code = 1
+
+
+class TooManyWithdrawals(NotPublished):
+    """More records would be withdrawn than CTLIB_WITHDRAWAL_LIMIT allows: a source
+    directory half copied, a partner's file left out, is not a decision to unpublish."""
 
 
 COLLECTOR_THRESHOLDS = (100_000, 50, 1000)
@@ -88,36 +102,37 @@ def _collecting_rarely():
 
 
 def ingest(paths: Iterable[Path], catalogue: Catalogue, publish: bool = True,
-           progress: bool = False) -> IngestReport:
-    """Check every record of ``paths``; with ``publish``, make the result the catalogue."""
+           progress: bool = False, allow_withdrawals: bool = False) -> IngestReport:
+    """Check every record of ``paths``; with ``publish``, make the result the catalogue.
+    ``allow_withdrawals``: withdraw however many records are gone (TooManyWithdrawals)."""
     store = generations(catalogue.config)
+    refusals = _Refusals(catalogue.config.withdrawal_limit, allow_withdrawals, publish)
     if not publish:
         with _collecting_rarely():
-            return _ingest(paths, catalogue, store.current(), None, progress)
+            return _ingest(paths, catalogue, store.current(), None, progress, refusals)
     with store.new_generation(copy_current=True) as generation, _collecting_rarely():
-        report = _ingest(paths, catalogue, store.current(), generation, progress)
-    store.prune(catalogue.config.keep_generations)
+        report = _ingest(paths, catalogue, store.current(), generation, progress, refusals)
     return report
 
 
 def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
-            generation: Generation | None, progress: bool) -> IngestReport:
+            generation: Generation | None, progress: bool, refusals: _Refusals
+            ) -> IngestReport:
     registry = Registry.read(previous.registry_path if previous else None)
     now = _now()
     report = IngestReport()
     _check_vocabulary(catalogue, registry)
     if generation is None:
-        return _report(paths, catalogue, registry, report, now, progress, None)[0]
+        report = _report(paths, catalogue, registry, report, now, progress, None)[0]
+        refusals.check(report, registry)
+        return report
     if previous is not None and not search_index.is_current(previous.search_path):
         registry = _checked_by_nothing(registry)
     writer = GenerationWriter(catalogue, generation, registry, previous)
     try:
         report, next_registry = _report(paths, catalogue, registry, report, now, progress,
                                         writer)
-        if report.checked + report.unchanged == report.rejected:
-            raise NothingToPublish(
-                f"nothing published: none of the {report.read} records passed; "
-                "the previous catalogue is unchanged", report)
+        refusals.check(report, registry)
         next_registry.info.update({"ingested": now, "version": __version__,
                                    "context": catalogue.context_hash})
         writer.finish(next_registry, report.withdrawn)
@@ -125,6 +140,37 @@ def _ingest(paths, catalogue: Catalogue, previous: Generation | None,
         writer.close()
     report.generation = generation.id
     return report
+
+
+@dataclass(frozen=True)
+class _Refusals:
+    """What stops a run from publishing, the same for ingest and validate."""
+
+    withdrawal_limit: float
+    """CTLIB_WITHDRAWAL_LIMIT: the percentage of published records one run may withdraw."""
+    allow_withdrawals: bool
+    publishing: bool
+
+    def check(self, report: IngestReport, before: Registry) -> None:
+        if report.passed == 0:
+            raise NothingToPublish(self._nothing(f"none of the {report.read} records passed"),
+                                   report)
+        published = sum(1 for _ in before.published())
+        withdrawn = len(report.withdrawn)
+        if not self.allow_withdrawals and withdrawn > published * self.withdrawal_limit / 100:
+            files = Counter(before.entries[i].source for i in report.withdrawn)
+            raise TooManyWithdrawals(self._nothing(
+                f"{withdrawn} of the {published} published records would be withdrawn "
+                f"({100 * withdrawn / published:.3g}%, more than CTLIB_WITHDRAWAL_LIMIT's "
+                f"{self.withdrawal_limit:g}%): "
+                + ", ".join(f"{count} from {name or 'files not recorded'}"
+                            for name, count in files.most_common())
+                + "; if they are really gone, run again with --allow-withdrawals"), report)
+
+    def _nothing(self, why: str) -> str:
+        if self.publishing:
+            return f"nothing published: {why}; the previous catalogue is unchanged"
+        return f"nothing would be published: {why}"
 
 
 def _checked_by_nothing(registry: Registry) -> Registry:
@@ -159,9 +205,18 @@ def _read(paths, catalogue: Catalogue, report: IngestReport) -> Iterator[Record]
     for item in read_sources(paths, catalogue.is_heading):
         if isinstance(item, Problem):
             report.problems.append(item)
+            if _leaves_records_unread(item):
+                report.unread[item.location.source_name] = item.location.file
         else:
             report.read += 1
             yield item
+
+
+def _leaves_records_unread(problem: Problem) -> bool:
+    """Whether a reader's problem (one not about a record it read) may hide records: the
+    file, or a part of it, could not be read (UNREADABLE_FILE, a named file missing, a
+    line that is not JSON, text with no fields), as opposed to a remark (a warning)."""
+    return problem.rule == UNREADABLE_FILE or problem.severity is Severity.VIOLATION
 
 
 def _check(records: Iterable[Record], catalogue, registry, report, now, progress,
@@ -185,16 +240,18 @@ def _check(records: Iterable[Record], catalogue, registry, report, now, progress
             known = registry.entries.get(identifier) if identifier else None
             if known and known.published and known.content == content and \
                     known.context == context:
-                entries[identifier] = known
+                entries[identifier] = _read_from(known, record)
                 report.unchanged += 1
+                report.passed += 1
                 report.problems.extend(_cached_warnings(record, known))
             else:
                 yield record, content
 
     for (record, content), outcome in _run_checks(needing_checks(), catalogue, progress):
         report.checked += 1
+        report.passed += not outcome.rejected
         report.problems.extend(outcome.problems)
-        entry = _entry_for(outcome, content, context, registry, now, report)
+        entry = _entry_for(record, outcome, content, context, registry, now, report)
         if entry is not None:
             entries[entry.id] = entry
         if writer is not None and not outcome.rejected:
@@ -215,7 +272,8 @@ def _is_duplicate(record: Record, identifier: str, seen: dict, report: IngestRep
     return True
 
 
-def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Entry | None:
+def _entry_for(record: Record, outcome: Outcome, content, context, registry, now,
+               report) -> Entry | None:
     known = registry.entries.get(outcome.id) if outcome.id else None
     if outcome.rejected:
         report.rejected += 1
@@ -224,7 +282,7 @@ def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Ent
                 outcome.problems[0].location, outcome.id, None, None, "kept-previous",
                 "rejected, so the version published before stays published",
                 Severity.WARNING))
-            return known
+            return _read_from(known, record)
         return None
     triples = hashlib.sha1(outcome.nt.encode("utf-8")).hexdigest()
     unchanged = known is not None and known.published and known.triples == triples
@@ -233,19 +291,57 @@ def _entry_for(outcome: Outcome, content, context, registry, now, report) -> Ent
         first_published=known.first_published if known else now,
         modified=known.modified if unchanged else now,
         warnings=[[p.field, p.value, p.rule, p.message] for p in outcome.problems],
+        source=record.location.source_name,
     )
 
 
+def _read_from(entry: Entry, record: Record) -> Entry:
+    """The entry, naming the file its record was read from this time (the very entry
+    when that is already so: the registry then need not write it again)."""
+    source = record.location.source_name
+    return entry if entry.source == source else replace(entry, source=source)
+
+
 def _next_registry(registry: Registry, entries: dict[str, Entry], report, now) -> Registry:
-    """This ingest's entries; earlier ones that are gone become (or stay) withdrawn."""
+    """This ingest's entries; earlier ones that are gone become (or stay) withdrawn,
+    but only from files read whole: those of a file that could not be read this time,
+    or not all of it, stay as they were."""
     result = dict(entries)
+    kept: Counter[str | None] = Counter()
     for identifier, known in registry.entries.items():
-        if identifier in result:
-            continue
-        if known.published:
+        if identifier in result or known.withdrawn:
+            result.setdefault(identifier, known)
+        elif _in_unread_file(known, report):
+            kept[known.source] += 1
+            result[identifier] = known
+        else:
             report.withdrawn.append(identifier)
-        result[identifier] = replace(known, withdrawn=known.withdrawn or now)
+            result[identifier] = replace(known, withdrawn=now)
+    report.problems.extend(_kept_problems(kept, report.unread))
     return Registry(result)
+
+
+def _in_unread_file(entry: Entry, report: IngestReport) -> bool:
+    """Whether the record may be in what could not be read: when its file is not
+    recorded (registries from before), any file not read whole may be the one."""
+    return entry.source in report.unread or (entry.source is None and bool(report.unread))
+
+
+def _kept_problems(kept: Counter, unread: dict[str, str]) -> list[Problem]:
+    def warning(file: str, message: str) -> Problem:
+        return Problem(SourceLocation(file, 0), None, None, None, "kept-previous", message,
+                       Severity.WARNING)
+
+    problems = [warning(file, f"the file could not be read, or not all of it, so the "
+                              f"{kept[name]} records published from it before that were not "
+                              "read stay published as they were")
+                for name, file in unread.items() if kept[name]]
+    if kept[None]:
+        problems.append(warning(next(iter(unread.values())),
+                                f"{kept[None]} records published before ctlib recorded "
+                                "their files stay published as they were: any of them may "
+                                "be in a file that could not be read"))
+    return problems
 
 
 def _cached_warnings(record: Record, known: Entry) -> list[Problem]:

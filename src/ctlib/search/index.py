@@ -152,12 +152,15 @@ class _Placed:
 
 
 def is_current(path: Path) -> bool:
-    """An index exists at ``path`` and has this version's layout."""
+    """An index exists at ``path`` and has this version's layout. A damaged one has
+    not: the next ingest builds the index anew, from every record."""
     if not Path(path).exists():
         return False
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return connection.execute("PRAGMA user_version").fetchone()[0] == VERSION
+    except sqlite3.DatabaseError:
+        return False
     finally:
         connection.close()
 

@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pyoxigraph
 
-from .embedded import COMPLETE, CURRENT, GENERATIONS, EmbeddedStore, Generation, NoCatalogue
+from .embedded import (
+    COMPLETE,
+    CURRENT,
+    GENERATIONS,
+    EmbeddedStore,
+    Generation,
+    NoCatalogue,
+    StoreFailure,
+    reason,
+)
 from .remote import Client, Endpoints, Generations, RemoteGraphs, StoreUnavailable
 
-__all__ = ["EmbeddedStore", "Generation", "NoCatalogue", "Opened", "Source", "StoreUnavailable",
-           "generations", "remote_client"]
+__all__ = ["EmbeddedStore", "Generation", "NoCatalogue", "Opened", "Source", "StoreFailure",
+           "StoreUnavailable", "generations", "reason", "remote_client"]
 
 
 def remote_client(config) -> Client:
@@ -25,7 +34,7 @@ def generations(config) -> EmbeddedStore:
     """Where ingest and ``ctlib load`` write generations: the data directory, published
     to the remote store too when there is one."""
     remote = Generations(remote_client(config), config.base_uri) if config.store else None
-    return EmbeddedStore(config.data_dir, remote)
+    return EmbeddedStore(config.data_dir, remote, config.keep_generations)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ class Source:
             if generation is None:
                 raise NoCatalogue(f"no catalogue published in {self.data_dir} yet: "
                                   "run `ctlib ingest`")
-            return Opened(generation, pyoxigraph.Store.read_only(str(generation.store_path)))
+            return Opened(generation, generation.read_store())
         return self._open_remote()
 
     def _open_remote(self) -> Opened:
