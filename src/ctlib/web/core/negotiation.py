@@ -25,7 +25,7 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
         return offered[0]
     best, best_key = None, None
     for position, fmt in enumerate(offered):
-        quality, specificity = max(_quality(accept, media) for media in fmt.media_types)
+        quality, specificity = _quality(accept, fmt)
         if quality <= 0:
             continue
         key = (quality, specificity, -position)
@@ -34,24 +34,24 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
     return best
 
 
-def _quality(accept: MIMEAccept, media_type: str) -> tuple[float, int]:
-    """The quality the client gives ``media_type`` and how specific the matching range
-    is (2 exact, 1 ``type/*``, 0 ``*/*``): the most specific range decides."""
-    kind = media_type.split("/")[0]
-    found: tuple[float, int] | None = None
-    for value, quality in accept:
-        value = value.split(";")[0].strip().lower()
-        if value == media_type:
-            specificity = 2
-        elif value == f"{kind}/*":
-            specificity = 1
-        elif value == "*/*":
-            specificity = 0
-        else:
-            continue
-        if found is None or specificity > found[1]:
-            found = (quality, specificity)
-    return found or (0.0, -1)
+def _quality(accept: MIMEAccept, fmt: Format) -> tuple[float, int]:
+    """The quality the client gives ``fmt`` and how specific the range that says so is
+    (2 one of its media types, 1 ``type/*``, 0 ``*/*``). The most specific range naming
+    any of its media types decides: ``text/turtle;q=0, */*`` refuses Turtle, whatever
+    ``*/*`` says of its aliases."""
+    specificity, quality = max(
+        ((_specificity(value.split(";")[0].strip().lower(), media), quality)
+         for value, quality in accept for media in fmt.media_types), default=(-1, 0.0))
+    return (quality, specificity) if specificity >= 0 else (0.0, -1)
+
+
+def _specificity(media_range: str, media_type: str) -> int:
+    """How specifically ``media_range`` names ``media_type``; -1 if it does not."""
+    if media_range == media_type:
+        return 2
+    if media_range == media_type.split("/")[0] + "/*":
+        return 1
+    return 0 if media_range == "*/*" else -1
 
 
 def page_language(fmt: Format, accept_language: str | None, available: Collection[str],

@@ -1,0 +1,68 @@
+"""End to end: the conformance defects of issue 15, each reproduced against the real
+`ctlib serve` over a catalogue that also holds RDF loaded with `ctlib load`
+(tests/data/control-characters.ttl): parameters that must be refused with 4xx, media
+types, terms and lexical forms that must agree across formats, SPARQL and OAI-PMH
+answers as their specifications say, and well-formed XML whatever the store holds."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from .conftest import DATA, ROOT
+from .server import get, running_server
+
+LISTING = ROOT / "data" / "library-listing.txt"
+LOADED = DATA / "control-characters.ttl"
+RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
+AGENT = "rakeb-messele"
+CONCEPT = "categories/prevention"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    loads = [["load", "--graph", "http://example.org/control-characters", LOADED]]
+    with running_server(tmp_path_factory.mktemp("conformance"), [LISTING],
+                        commands=loads) as url:
+        yield url
+
+
+def sparql(base: str, query: str, accept: str, **parameters) -> requests.Response:
+    return requests.get(base + "sparql", params={"query": query, **parameters},
+                        headers={"Accept": accept}, timeout=60)
+
+
+# --- item 16: application/turtle and application/x-turtle ---
+
+NEGOTIATED = [f"doc/record/{RECORD}", f"doc/agent/{AGENT}", f"def/{CONCEPT}", "def/categories",
+              "doc/record/", f"def/{CONCEPT}/records", "search?q=igad", ".well-known/void",
+              "catalog", "sparql"]
+"""A path of every kind that is negotiated over the format table."""
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+
+
+@pytest.mark.parametrize("media_type", ["application/turtle", "application/x-turtle"])
+@pytest.mark.parametrize("path", NEGOTIATED)
+def test_the_other_turtle_media_types_get_turtle(base, path, media_type):
+    response = get(base + path, media_type)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+@pytest.mark.parametrize("media_type", ["application/turtle", "application/x-turtle"])
+def test_sparql_results_in_the_other_turtle_media_types(base, media_type):
+    for response in (sparql(base, CONSTRUCT, media_type),
+                     sparql(base, CONSTRUCT, "*/*", format=media_type)):
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+# --- item 20: quality decides before specificity ---
+
+@pytest.mark.parametrize("path, media_type", [
+    (f"doc/record/{RECORD}", "application/ld+json"), ("search?q=igad", "application/json"),
+    (".well-known/void", "application/ld+json")])
+def test_a_type_named_at_low_quality_loses_to_a_wildcard(base, path, media_type):
+    response = get(base + path, "text/turtle;q=0.1, */*")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
