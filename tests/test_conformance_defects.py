@@ -6,11 +6,15 @@ answers as their specifications say, and well-formed XML whatever the store hold
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 import requests
 
 from .conftest import DATA, ROOT
 from .server import get, running_server
+from .test_oai import OAI, error_code, valid
 
 LISTING = ROOT / "data" / "library-listing.txt"
 LOADED = DATA / "control-characters.ttl"
@@ -66,3 +70,36 @@ def test_a_type_named_at_low_quality_loses_to_a_wildcard(base, path, media_type)
     response = get(base + path, "text/turtle;q=0.1, */*")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
+
+
+# --- item 18 and item 20: OAI-PMH identifiers and resumption tokens ---
+
+def oai_error(base: str, **arguments) -> tuple[str | None, dict[str, str]]:
+    """The error code of a schema-valid OAI-PMH response, and its request's attributes."""
+    response = requests.get(base + "oai", params=arguments, timeout=30)
+    assert response.status_code == 200
+    root = valid(response.content)
+    return error_code(root), dict(root.find(f"{OAI}request").attrib)
+
+
+@pytest.mark.parametrize("identifier", ["really_wrong_id", "not a {uri}", "x:%zz", "x:a#b#c"])
+def test_an_identifier_that_is_no_uri_does_not_exist(base, identifier):
+    assert oai_error(base, verb="ListMetadataFormats", identifier=identifier) == \
+        ("idDoesNotExist", {"verb": "ListMetadataFormats"})
+    assert oai_error(base, verb="GetRecord", metadataPrefix="rdf", identifier=identifier) == \
+        ("idDoesNotExist", {"verb": "GetRecord", "metadataPrefix": "rdf"})
+
+
+def test_an_unknown_uri_does_not_exist(base):
+    identifier = f"{base}id/record/no-such-record"
+    assert oai_error(base, verb="ListMetadataFormats", identifier=identifier) == \
+        ("idDoesNotExist", {"verb": "ListMetadataFormats", "identifier": identifier})
+
+
+@pytest.mark.parametrize("until", [5, ["2024-01-01"], {"until": "2024-01-01"}, True])
+def test_a_token_whose_until_has_the_wrong_type_is_refused(base, until):
+    fields = ["ListRecords", "oai_dc", None, None, until, RECORD]
+    token = base64.urlsafe_b64encode(json.dumps(fields, separators=(",", ":")).encode()) \
+        .decode().rstrip("=")
+    code, _ = oai_error(base, verb="ListRecords", resumptionToken=token)
+    assert code == "badResumptionToken"

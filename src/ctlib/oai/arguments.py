@@ -28,11 +28,20 @@ SYNTAX = {
                        "letters, digits and -_.!~*'()"),
     "set": (re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
             "letters, digits and -_.!~*'(), with : between levels"),
-    "identifier": (re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+"),
-                   "a URI, with anything else percent-encoded"),
 }
-"""What a metadataPrefix, setSpec and identifier may look like (OAI-PMH.xsd: an
-identifier is a URI), so that every argument a response echoes is valid there."""
+"""What a metadataPrefix and a setSpec may look like, so that every one a response
+echoes is valid there."""
+
+_URI_CHARACTER = r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+IDENTIFIER = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?=.){_URI_CHARACTER}*(?:#{_URI_CHARACTER}*)?")
+"""What an identifier may look like: a URI, anything else percent-encoded (OAI-PMH.xsd
+makes it an xsd:anyURI). Whatever else a harvester sends is no identifier of this
+repository (idDoesNotExist: "unknown or illegal", section 3.6), and is not echoed,
+since the request element could not carry it."""
+
+
+def is_identifier(value: str) -> bool:
+    return IDENTIFIER.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,13 @@ class Request:
     verb: str
     arguments: dict[str, str]
     """Every argument but the verb."""
+
+    @property
+    def echoed(self) -> dict[str, str]:
+        """The arguments the response's request element repeats: all but an identifier
+        that is no URI."""
+        return {name: value for name, value in self.arguments.items()
+                if name != "identifier" or is_identifier(value)}
 
 
 def parse(given: Iterable[tuple[str, list[str]]]) -> Request:
