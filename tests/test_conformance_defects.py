@@ -15,6 +15,7 @@ import requests
 from .conftest import DATA, ROOT
 from .server import get, running_server
 from .test_oai import OAI, error_code, valid
+from .test_sparql_parts import MINUS_CHAIN
 
 LISTING = ROOT / "data" / "library-listing.txt"
 LOADED = DATA / "control-characters.ttl"
@@ -103,3 +104,38 @@ def test_a_token_whose_until_has_the_wrong_type_is_refused(base, until):
         .decode().rstrip("=")
     code, _ = oai_error(base, verb="ListRecords", resumptionToken=token)
     assert code == "badResumptionToken"
+
+
+# --- item 13: bad parameters are 4xx, never 500 ---
+
+@pytest.mark.parametrize("path", [
+    "search?page=%C2%B2", "search?from=%C2%B3", "search?to=%D9%A3", "search?size=%2B3",
+    f"search?page={'1' * 5000}", f"search?from={'0' * 5000}", "doc/record/?limit=%D9%A3",
+    f"doc/record/?limit={'9' * 5000}", f"doc/record/{RECORD}.html?page=%C2%B2",
+    f"doc/agent/{AGENT}.html?page={'1' * 5000}"])
+def test_a_number_that_is_not_ascii_digits_in_range_is_a_400(base, path):
+    response = get(base + path)
+    assert response.status_code == 400
+    name = path.split("?")[1].split("=")[0]
+    assert f"{name}=" in response.text and "whole number" in response.text
+    assert len(response.text) < 500
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000,
+    "ASK { FILTER (" + "(" * 20000 + "1" + ")" * 20000 + ") }"], ids=["groups", "parentheses"])
+def test_a_query_nested_thousands_deep_is_a_400_naming_the_limit(base, query):
+    response = requests.post(base + "sparql", data=query.encode(), timeout=60,
+                             headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400
+    assert "accepts queries nested up to 128 deep" in response.text
+    assert sparql(base, "ASK { ?s ?p ?o }", "application/sparql-results+json").json()["boolean"]
+
+
+def test_a_long_chain_of_groups_is_answered(base):
+    """Nested two deep, 3,000 long: planning it used to overflow the query process's stack."""
+    response = requests.post(base + "sparql", data=MINUS_CHAIN.encode(), timeout=60,
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"] == []

@@ -14,7 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from ctlib.formats import query_result_format
 from ctlib.sparql import guard, protocol
+from ctlib.sparql.evaluation import Job
 from ctlib.sparql.guard import QueryRefused
+from ctlib.sparql.pool import QueryPool
 from ctlib.sparql.results import write
 
 
@@ -58,6 +60,44 @@ def test_query_size_is_bounded_in_bytes():
     with pytest.raises(QueryRefused) as refused:
         guard.check("ASK { ?s ?p 'é' }" + " " * 83, 100)
     assert refused.value.status == 413 and "101 bytes" in refused.value.message
+
+
+DEEP_GROUPS = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
+DEEP_PARENTHESES = "ASK { FILTER (" + "(" * 20000 + "1" + ")" * 20000 + ") }"
+MINUS_CHAIN = "SELECT * WHERE { ?s <urn:none> ?o " + "MINUS { ?s ?p 0 }" * 3000 + "}"
+"""Nested only two deep, but longer a chain than 8 MiB of stack could plan (51 KB); its
+patterns match little, so that evaluating it is quick."""
+
+
+@pytest.mark.parametrize("query", [
+    DEEP_GROUPS, DEEP_PARENTHESES, "SELECT * { ?s ?p " + "[ ?p " * 129 + "1" + "]" * 129 + "}",
+    "ASK { FILTER (" + "\\u0028" * 200 + "1" + ")" * 200 + ") }",
+], ids=["groups", "parentheses", "blank nodes", "escaped"])
+def test_a_query_nested_too_deep_is_refused_naming_the_limit(query):
+    with pytest.raises(QueryRefused) as refused:
+        guard.check(query, 100_000)
+    assert refused.value.status == 400
+    assert f"up to {guard.MAX_NESTING} deep" in refused.value.message
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 128 + "?s ?p ?o" + "}" * 128,
+    'ASK { FILTER (?o = "' + "(" * 1000 + '") } # ' + "{" * 1000,
+    "ASK { <urn:" + "(" * 1000 + "> ?p ?o }",
+    "SELECT * { {} {} {} {} }" * 100, MINUS_CHAIN,
+], ids=["at the limit", "in a string and a comment", "in an IRI", "many shallow", "chain"])
+def test_brackets_that_do_not_nest_deep_are_accepted(query):
+    guard.check(query, 100_000)
+
+
+def test_a_long_chain_is_evaluated_not_a_crash(tmp_path):
+    """The chain the bracket count cannot see: with the usual 8 MiB of stack, planning it
+    killed the query process."""
+    ox.Store(str(tmp_path / "store")).flush()
+    job = Job(store_path=str(tmp_path / "store"), query=MINUS_CHAIN, base_iri="http://x/",
+              formats={"solutions": "json"}, max_rows=10)
+    answer = QueryPool(1, 2 << 30, 65536).run(job, timeout=60)  # its process is a daemon
+    assert json.loads(answer.first)["results"]["bindings"] == []
 
 
 SANDBOX_CHECK = r"""

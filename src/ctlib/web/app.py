@@ -42,7 +42,8 @@ class WebContext:
         with self._pool_lock:
             if self._query_pool is None:
                 self._query_pool = QueryPool(self.config.sparql_processes,
-                                             self.config.sparql_memory_mb << 20)
+                                             self.config.sparql_memory_mb << 20,
+                                             self.config.sparql_max_query_bytes)
                 self._query_pool.start()
             return self._query_pool
 

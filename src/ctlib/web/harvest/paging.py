@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from ...published.records import IndexedRecord, RecordIndex, Selection
 from ..core.errors import BadRequest
+from ..core.parameters import whole_number
 
 DEFAULT_SIZE = 100
 MAX_SIZE = 1000
@@ -72,19 +73,8 @@ def parse_request(args: MultiDict) -> PageRequest:
     value = {name: args.get(name) or None for name in PARAMETERS}  # empty form fields: unset
     return PageRequest(
         modified_since=_instant(value["modified_since"]) if value["modified_since"] else None,
-        limit=_limit(value["limit"]) if value["limit"] else None,
+        limit=whole_number("limit", value["limit"], 1, MAX_SIZE) if value["limit"] else None,
         after=value["after"])
-
-
-def _limit(value: str) -> int:
-    try:
-        size = int(value)
-    except ValueError:
-        raise BadRequest(f"limit={value!r} is not a whole number; give 1 to {MAX_SIZE}") from None
-    if not 1 <= size <= MAX_SIZE:
-        raise BadRequest(f"limit={size} is out of range; give 1 to {MAX_SIZE} "
-                         f"(default {DEFAULT_SIZE})")
-    return size
 
 
 def _instant(value: str) -> str:
