@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from . import stores
 from .conftest import DATA, ROOT
 from .server import get, running_server
 from .test_oai import OAI, error_code, valid
@@ -139,3 +140,19 @@ def test_a_long_chain_of_groups_is_answered(base):
                                       "Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
     assert response.json()["results"]["bindings"] == []
+
+
+# --- item 17: an unknown extension function is an evaluation error ---
+
+@pytest.mark.skipif(stores.KIND != "embedded", reason="a remote store evaluates queries "
+                    "itself: Oxigraph server answers 500 to an unknown function")
+@pytest.mark.parametrize("query, rows", [
+    (f"SELECT ?title ?x {{ <id/record/{RECORD}> dcterms:title ?title "
+     "BIND (<http://example.org/fn#shout>(?title) AS ?x) }", [{"title"}]),
+    (f"SELECT ?title {{ <id/record/{RECORD}> dcterms:title ?title "
+     "FILTER (<http://example.org/fn#shout>(?title)) }", []),
+], ids=["bind", "filter"])
+def test_an_unknown_function_leaves_its_expression_unbound(base, query, rows):
+    response = sparql(base, query, "application/sparql-results+json")
+    assert response.status_code == 200, response.text
+    assert [set(row) for row in response.json()["results"]["bindings"]] == rows

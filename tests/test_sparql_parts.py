@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from ctlib.formats import query_result_format
 from ctlib.sparql import guard, protocol
 from ctlib.sparql.evaluation import Job
+from ctlib.sparql.evaluation import run as run_job
 from ctlib.sparql.guard import QueryRefused
 from ctlib.sparql.pool import QueryPool
 from ctlib.sparql.results import write
@@ -98,6 +99,57 @@ def test_a_long_chain_is_evaluated_not_a_crash(tmp_path):
               formats={"solutions": "json"}, max_rows=10)
     answer = QueryPool(1, 2 << 30, 65536).run(job, timeout=60)  # its process is a daemon
     assert json.loads(answer.first)["results"]["bindings"] == []
+
+
+class Sent(list):
+    """What a query process sends to the web process, kept."""
+    send = list.append
+
+
+@pytest.fixture(scope="module")
+def one_triple(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("store") / "store")
+    store = ox.Store(path)
+    store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("v")))
+    store.flush()
+    return path
+
+
+def evaluate(store_path: str, query: str):
+    """The query's result as JSON, through the query process's own ``run``."""
+    sent = Sent()
+    run_job(Job(store_path=store_path, query=query, base_iri="http://x/",
+                formats={"solutions": "json", "boolean": "json", "graph": "nt"},
+                max_rows=10, prefixes={"ex": "http://example.org/fn#"}), sent, {})
+    assert sent[0][0] == "head", sent
+    return json.loads(sent[0][3])
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?o ?x { ?s ?p ?o BIND (ex:f(?o) AS ?x) }", [{"o": "v"}]),
+    ("SELECT ?o { ?s ?p ?o FILTER (ex:f(?o)) }", []),
+    ("SELECT ?o { ?s ?p ?o FILTER (!ex:f(?o)) }", []),
+    ("SELECT ?o { ?s ?p ?o FILTER (ex:f(?o) || true) }", [{"o": "v"}]),
+    ("SELECT (COALESCE(ex:f(?o), <http://example.org/g>(?o, 1), 'd') AS ?x) { ?s ?p ?o }",
+     [{"x": "d"}]),
+    ("SELECT ?o { ?s ?p ?o } ORDER BY ex:f(?o)", [{"o": "v"}]),
+    ("ASK { FILTER (ex:f()) }", False),
+], ids=["bind", "filter", "negated", "or", "coalesce", "order", "ask"])
+def test_an_unknown_function_is_an_evaluation_error(one_triple, query, expected):
+    """SPARQL 1.1, section 17.3: the call is an error, not the query."""
+    answer = evaluate(one_triple, query)
+    found = answer["boolean"] if "boolean" in answer else \
+        [{name: value["value"] for name, value in row.items()}
+         for row in answer["results"]["bindings"]]
+    assert found == expected
+
+
+def test_known_functions_stay_themselves(one_triple):
+    """Only the functions the engine does not know are declared: a cast keeps working."""
+    answer = evaluate(one_triple, "SELECT (<http://www.w3.org/2001/XMLSchema#integer>('5') "
+                                  "AS ?n) (STRLEN(?o) AS ?l) { ?s ?p ?o }")
+    assert [(row["n"]["value"], row["l"]["value"])
+            for row in answer["results"]["bindings"]] == [("5", "1")]
 
 
 SANDBOX_CHECK = r"""

@@ -9,8 +9,10 @@ often as needed and ``("end", rows, truncated)``, unless ``end`` came with the h
 from __future__ import annotations
 
 import os
+import re
 import resource
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -86,9 +88,7 @@ def _serve(conn) -> None:
 
 def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
     try:
-        store = _open(job.store_path, stores)
-        result = store.query(job.query, base_iri=job.base_iri, prefixes=job.prefixes,
-                             **_dataset(job))
+        result = _query(_open(job.store_path, stores), job)
     except SyntaxError as error:
         conn.send(("error", 400, f"the query is not valid SPARQL 1.1: {error}"))
         return
@@ -96,6 +96,32 @@ def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
         conn.send(("error", 400, f"the query cannot be run: {error}"))
         return
     send(result, job, conn)
+
+
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+
+
+def _query(store: ox.Store, job: Job):
+    """The result of ``job``'s query. A call of a function the engine does not know is
+    valid SPARQL, and an evaluation error (SPARQL 1.1, section 17.3: a BIND leaves its
+    variable unbound, a FILTER is false); pyoxigraph refuses the whole query instead,
+    naming one such function at a time, before it evaluates anything. Each one it names
+    is declared as a function whose every call is an error, and the query asked again."""
+    unknown: dict[ox.NamedNode, Callable] = {}
+    while True:
+        try:
+            return store.query(job.query, base_iri=job.base_iri, prefixes=job.prefixes,
+                               custom_functions=unknown, **_dataset(job))
+        except RuntimeError as error:
+            named = _UNKNOWN_FUNCTION.fullmatch(str(error))
+            if named is None or ox.NamedNode(named.group(1)) in unknown:
+                raise
+            unknown[ox.NamedNode(named.group(1))] = _error
+
+
+def _error(*arguments) -> None:
+    """A function call that is an evaluation error: pyoxigraph takes None as one."""
+    return None
 
 
 def send(result, job: Job, conn) -> None:
