@@ -62,6 +62,14 @@ def test_a_low_quality_for_a_named_type_beside_a_wildcard_gets_the_default(offer
 
 
 @pytest.mark.parametrize("offered", OFFERED.values(), ids=OFFERED.keys())
+@pytest.mark.parametrize("media_range", ["text/*", "application/*"])
+def test_a_type_range_gets_a_format_served_as_that_type(offered, media_range):
+    """Aliases count by name only: application/* never gets Turtle (text/turtle)."""
+    found = negotiate(media_range, offered)
+    assert found is None or found.media_type.startswith(media_range[:-1])
+
+
+@pytest.mark.parametrize("offered", OFFERED.values(), ids=OFFERED.keys())
 def test_every_alias_asks_for_its_format(offered):
     for fmt in offered:
         for media_type in fmt.media_types:

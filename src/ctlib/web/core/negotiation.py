@@ -35,21 +35,22 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
 
 
 def _quality(accept: MIMEAccept, fmt: Format) -> tuple[float, int]:
-    """The quality the client gives ``fmt`` and how specific the range that says so is
-    (2 one of its media types, 1 ``type/*``, 0 ``*/*``). The most specific range naming
-    any of its media types decides: ``text/turtle;q=0, */*`` refuses Turtle, whatever
-    ``*/*`` says of its aliases."""
+    """The quality the client gives ``fmt`` and how specific the range that says so is.
+    The most specific range decides: ``text/turtle;q=0, */*`` refuses Turtle."""
     specificity, quality = max(
-        ((_specificity(value.split(";")[0].strip().lower(), media), quality)
-         for value, quality in accept for media in fmt.media_types), default=(-1, 0.0))
+        ((_specificity(value.split(";")[0].strip().lower(), fmt), quality)
+         for value, quality in accept), default=(-1, 0.0))
     return (quality, specificity) if specificity >= 0 else (0.0, -1)
 
 
-def _specificity(media_range: str, media_type: str) -> int:
-    """How specifically ``media_range`` names ``media_type``; -1 if it does not."""
-    if media_range == media_type:
+def _specificity(media_range: str, fmt: Format) -> int:
+    """2 when ``media_range`` names one of ``fmt``'s media types, 1 (``type/*``) or 0
+    (``*/*``) when it covers the one ``fmt`` is served as, -1 when it does not match.
+    An alias counts only by name: ``application/*`` covers no Turtle, which is served as
+    text/turtle whatever name asked for it."""
+    if media_range in fmt.media_types:
         return 2
-    if media_range == media_type.split("/")[0] + "/*":
+    if media_range == fmt.media_type.split("/")[0] + "/*":
         return 1
     return 0 if media_range == "*/*" else -1
 
