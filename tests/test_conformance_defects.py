@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -156,3 +157,53 @@ def test_an_unknown_function_leaves_its_expression_unbound(base, query, rows):
     response = sparql(base, query, "application/sparql-results+json")
     assert response.status_code == 200, response.text
     assert [set(row) for row in response.json()["results"]["bindings"]] == rows
+
+
+# --- item 15: every format of a description carries the same terms ---
+
+DESCRIBED = [f"doc/record/{RECORD}", f"doc/agent/{AGENT}", f"def/{CONCEPT}", "def/categories",
+             ".well-known/void", "catalog", "doc/record/", f"def/{CONCEPT}/records", "search"]
+"""A document of every kind served in the RDF formats, the loaded literals among them."""
+PARSED_AS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+             "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
+
+
+def terms(base: str, path: str, extension: str) -> set[ox.Quad]:
+    """The document's triples as pyoxigraph reads them, lexical forms untouched, blank
+    nodes canonicalised. The JSON-LD's @context is given inline: the parser fetches none."""
+    url = f"{base}{path.rstrip('/')}.{extension}" if path != "doc/record/" else \
+        f"{base}doc/record.{extension}"
+    response = requests.get(url + ("?q=igad" if path == "search" else ""), timeout=30)
+    assert response.status_code == 200, url
+    body = response.content
+    if extension == "jsonld":
+        document = response.json()
+        document["@context"] = requests.get(base + "context.jsonld", timeout=30).json()["@context"]
+        body = json.dumps(document).encode()
+    dataset = ox.Dataset(ox.parse(body, format=PARSED_AS[extension], base_iri=url))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return set(dataset)
+
+
+@pytest.mark.parametrize("path", DESCRIBED)
+def test_every_format_carries_the_same_terms(base, path):
+    turtle = terms(base, path, "ttl")
+    assert len(turtle) > 3
+    for extension in ("nt", "jsonld", "rdf"):
+        assert terms(base, path, extension) == turtle, extension
+
+
+def test_lexical_forms_are_the_stores(base):
+    """Each typed value of a record's JSON-LD as the store holds it: dcterms:modified was
+    written with +00:00 where the store has Z, a double 2500 as the JSON number 2500.0."""
+    query = (f"SELECT ?o {{ <id/record/{RECORD}> ?p ?o FILTER (isLiteral(?o) && "
+             "STRSTARTS(STR(DATATYPE(?o)), STR(xsd:)) && DATATYPE(?o) != xsd:string) }")
+    rows = sparql(base, query, "application/sparql-results+json").json()["results"]["bindings"]
+    stored = {(row["o"]["value"], row["o"]["datatype"]) for row in rows}
+    served = {(q.object.value, q.object.datatype.value)
+              for q in terms(base, f"doc/record/{RECORD}", "jsonld")
+              if q.subject.value.endswith(RECORD) and isinstance(q.object, ox.Literal)
+              and q.object.datatype.value in {datatype for _, datatype in stored}}
+    assert served == stored
+    assert {datatype.rsplit("#")[1] for _, datatype in stored} >= \
+        {"dateTime", "integer", "decimal", "double", "boolean"}
