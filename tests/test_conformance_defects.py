@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 import requests
+from lxml import etree
 
 from . import stores
 from .conftest import DATA, ROOT
@@ -207,3 +210,75 @@ def test_lexical_forms_are_the_stores(base):
     assert served == stored
     assert {datatype.rsplit("#")[1] for _, datatype in stored} >= \
         {"dateTime", "integer", "decimal", "double", "boolean"}
+
+
+# --- item 7, its output half: well-formed XML whatever the store holds ---
+
+FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+LITERALS = "SELECT ?o { ?s ?p ?o FILTER (isLiteral(?o) && CONTAINS(STR(?o), 'nul')) }"
+TRIPLES = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (isLiteral(?o) && "
+           "(CONTAINS(STR(?o), 'nul') || CONTAINS(STR(?o), 'nick'))) }")
+
+
+def oai_url(base: str, **arguments) -> str:
+    return base + "oai?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in arguments.items())
+
+
+def xml_outputs(base: str) -> dict[str, tuple[str, str]]:
+    """Every kind of XML the service writes: URL and Accept."""
+    record = f"{base}id/record/{RECORD}"
+    rdf = "application/rdf+xml"
+    return {
+        "record": (f"{base}doc/record/{RECORD}", rdf),
+        "agent": (f"{base}doc/agent/{AGENT}.rdf", rdf),
+        "concept": (f"{base}def/{CONCEPT}.rdf", rdf),
+        "scheme": (f"{base}def/categories", rdf),
+        "collection": (f"{base}doc/record/", rdf),
+        "search": (f"{base}search.rdf?q=igad", rdf),
+        "sparql select": (f"{base}sparql?query={quote(LITERALS)}", "application/sparql-results+xml"),
+        "sparql construct": (f"{base}sparql?query={quote(TRIPLES)}", rdf),
+        "sparql describe": (f"{base}sparql?query={quote(f'DESCRIBE <{record}>')}", rdf),
+        "oai rdf": (oai_url(base, verb="GetRecord", metadataPrefix="rdf", identifier=record), ""),
+        "oai dc": (oai_url(base, verb="GetRecord", metadataPrefix="oai_dc", identifier=record),
+                   ""),
+        "oai list": (oai_url(base, verb="ListRecords", metadataPrefix="rdf"), ""),
+        "sitemap": (f"{base}sitemap.xml", ""),
+        "void": (f"{base}.well-known/void", rdf),
+        "dcat": (f"{base}catalog", rdf),
+    }
+
+
+HTML_PAGES = [f"doc/record/{RECORD}", f"doc/agent/{AGENT}", f"def/{CONCEPT}", "def/categories",
+              f"sparql?query={quote(LITERALS)}", f"sparql?query={quote(TRIPLES)}",
+              "search?q=%00%1B", "doc/record/%00%1B", "doc/record/", ".well-known/void"]
+
+
+@pytest.mark.parametrize("name", xml_outputs("").keys())
+def test_every_xml_output_is_well_formed(base, name):
+    url, accept = xml_outputs(base)[name]
+    response = requests.get(url, headers={"Accept": accept} if accept else {}, timeout=60)
+    assert response.status_code == 200, response.text
+    root = etree.fromstring(response.content, etree.XMLParser(recover=False))
+    assert root is not None and not FORBIDDEN.search(response.content.decode("utf-8"))
+
+
+def test_the_forbidden_characters_arrive_as_replacement_characters(base):
+    url, accept = xml_outputs(base)["sparql select"]
+    root = etree.fromstring(requests.get(url, headers={"Accept": accept}, timeout=60).content)
+    values = {literal.text for literal in root.iter("{*}literal")}
+    assert "nul\ufffdesc\ufffdvt\ufffdff\ufffdbel\ufffdend" in values
+    turtle = requests.get(f"{base}doc/record/{RECORD}.ttl", timeout=30).text
+    assert '"nonchars\ufffd\ufffd"' in turtle and '"tagged\ufffd"@en-gb' in turtle
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_no_page_carries_a_character_xml_forbids(base, path):
+    response = requests.get(base + path, headers={"Accept": "text/html"}, timeout=60)
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert not FORBIDDEN.search(response.text)
+
+
+def test_sparql_json_keeps_the_stores_value(base):
+    """Only the XML formats replace: JSON can carry every character."""
+    rows = sparql(base, LITERALS, "application/sparql-results+json").json()["results"]["bindings"]
+    assert {row["o"]["value"] for row in rows} == {"nul\x00esc\x1bvt\x0bff\x0cbel\x07end"}

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..rdf.xml_safe import is_xml_safe
 from .errors import BAD_ARGUMENT, BAD_VERB, OAIError
-from .xml import is_clean
 
 RESUMPTION_TOKEN = "resumptionToken"
 _LISTS = (("metadataPrefix",), ("from", "until", "set", RESUMPTION_TOKEN))
@@ -99,7 +99,7 @@ def _verb(found: list[str]) -> str:
 def _check_value(name: str, value: str) -> None:
     if not value:
         raise OAIError(BAD_ARGUMENT, f"{name} is empty")
-    if not is_clean(value):
+    if not is_xml_safe(value):
         raise OAIError(BAD_ARGUMENT, f"{name} holds control characters")
     pattern, rule = SYNTAX.get(name, (None, None))
     if pattern is not None and not pattern.fullmatch(value):

@@ -21,6 +21,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 from ...describe import Description
 from ...formats import Format
 from ...rdf.namespaces import PREFIXES
+from ...rdf.xml_safe import xml_safe_triples
 
 JSONLD_CONTEXT = {
     "@version": 1.1,
@@ -31,16 +32,20 @@ JSONLD_CONTEXT = {
 
 
 def serialize(description: Description, fmt: Format, context_url: str) -> bytes:
+    """Every RDF document of the web (descriptions, collections, searches, VoID, DCAT).
+    Its literals are made xml_safe in every format, not only in RDF/XML: all formats
+    carry the same terms."""
+    triples = list(xml_safe_triples(description.triples))
     if fmt.name == "jsonld":
-        return _jsonld(description, context_url)
-    return ox.serialize(description.triples, format=fmt.rdf_format, prefixes=PREFIXES)
+        return _jsonld(triples, context_url)
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
 
 
-def _jsonld(description: Description, context_url: str) -> bytes:
+def _jsonld(triples: list[ox.Triple], context_url: str) -> bytes:
     """Compacted against JSONLD_CONTEXT by rdflib, every literal in its lexical form: the
     terms of the other formats, term for term."""
     graph = Graph()
-    for triple in description.triples:
+    for triple in triples:
         graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
     document = _LexicalForms(Context(JSONLD_CONTEXT)).convert(graph)
     if isinstance(document, list):
