@@ -309,6 +309,8 @@ ERRORS = [
     ("verb=ListRecords&metadataPrefix=", {}, "badArgument"),
     ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-13-01", {}, "badArgument"),
     ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday", {}, "badArgument"),
+    ("verb=ListRecords&metadataPrefix=oai_dc&from=%D9%A2%D9%A0%D9%A2%D9%A4-01-01", {},
+     "badArgument"),
     ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-01-01T00:00:00%2B01:00", {},
      "badArgument"),
     ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-01-01&until=2024-02-01T00:00:00Z", {},

@@ -67,6 +67,7 @@ def test_a_day_reaches_from_its_first_to_its_last_second():
     ("2023-02-29", None), ("2024-01-01T24:00:00Z", None), ("2024-01-01T10:00:00", None),
     ("2024-01-01T10:00:00.5Z", None), ("20240101", None), (None, "2024-1-1"),
     ("2024-01-02", "2024-01-01"), ("2024-01-01", "2024-01-02T00:00:00Z"),
+    ("٢٠٢٤-01-01", None), ("２０２４-01-01", None), (None, "2024-01-01T00:00:0٠Z"),
 ])
 def test_bad_dates_are_bad_arguments(from_, until):
     with pytest.raises(OAIError) as raised:

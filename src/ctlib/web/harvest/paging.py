@@ -83,12 +83,12 @@ def _instant(value: str) -> str:
     again but never misses one."""
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+    except (ValueError, OverflowError):  # overflow: an offset moving it past year 1 or 9999
         raise BadRequest(f"modified_since={value!r} is not an ISO 8601 date-time; give one like "
                          "2024-05-01T12:00:00Z, or a date like 2024-05-01") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
     return utc.isoformat() + "Z"
 
 
