@@ -137,6 +137,8 @@ def test_a_query_nested_thousands_deep_is_a_400_naming_the_limit(base, query):
     assert sparql(base, "ASK { ?s ?p ?o }", "application/sparql-results+json").json()["boolean"]
 
 
+@pytest.mark.skipif(stores.KIND != "embedded", reason="a remote store plans queries with its "
+                    "own stack: Oxigraph server's dies of this chain")
 def test_a_long_chain_of_groups_is_answered(base):
     """Nested two deep, 3,000 long: planning it used to overflow the query process's stack."""
     response = requests.post(base + "sparql", data=MINUS_CHAIN.encode(), timeout=60,
