@@ -23,9 +23,10 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
     accept = parse_accept_header(accept_header or "", MIMEAccept)
     if not accept:
         return offered[0]
+    ranges = [(value.split(";")[0].strip().lower(), quality) for value, quality in accept]
     best, best_key = None, None
     for position, fmt in enumerate(offered):
-        quality, specificity = _quality(accept, fmt)
+        quality, specificity = _quality(ranges, fmt)
         if quality <= 0:
             continue
         key = (quality, specificity, -position)
@@ -34,12 +35,14 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
     return best
 
 
-def _quality(accept: MIMEAccept, fmt: Format) -> tuple[float, int]:
+def _quality(ranges: list[tuple[str, float]], fmt: Format) -> tuple[float, int]:
     """The quality the client gives ``fmt`` and how specific the range that says so is.
     The most specific range decides: ``text/turtle;q=0, */*`` refuses Turtle."""
-    specificity, quality = max(
-        ((_specificity(value.split(";")[0].strip().lower(), fmt), quality)
-         for value, quality in accept), default=(-1, 0.0))
+    specificity, quality = -1, 0.0
+    for media_range, given in ranges:
+        found = _specificity(media_range, fmt)
+        if found > specificity or found == specificity and given > quality:
+            specificity, quality = found, given
     return (quality, specificity) if specificity >= 0 else (0.0, -1)
 
 
