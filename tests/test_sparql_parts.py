@@ -136,7 +136,7 @@ def evaluate(store_path: str, query: str):
     ("ASK { FILTER (ex:f()) }", False),
 ], ids=["bind", "filter", "negated", "or", "coalesce", "order", "ask"])
 def test_an_unknown_function_is_an_evaluation_error(one_triple, query, expected):
-    """SPARQL 1.1, section 17.3: the call is an error, not the query."""
+    """The call is an evaluation error, not the query (SPARQL 1.1, 17.2 and 18.5)."""
     answer = evaluate(one_triple, query)
     found = answer["boolean"] if "boolean" in answer else \
         [{name: value["value"] for name, value in row.items()}

@@ -103,10 +103,11 @@ _UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported"
 
 def _query(store: ox.Store, job: Job):
     """The result of ``job``'s query. A call of a function the engine does not know is
-    valid SPARQL, and an evaluation error (SPARQL 1.1, section 17.3: a BIND leaves its
-    variable unbound, a FILTER is false); pyoxigraph refuses the whole query instead,
-    naming one such function at a time, before it evaluates anything. Each one it names
-    is declared as a function whose every call is an error, and the query asked again."""
+    valid SPARQL, and an evaluation error like any other (SPARQL 1.1: a FILTER on an error
+    is false, section 17.2; a BIND of one leaves its variable unbound, 18.5, Extend).
+    pyoxigraph refuses the whole query instead, naming one such function at a time,
+    before it evaluates anything: each one it names is declared as a function whose
+    every call is an error, and the query asked again."""
     unknown: dict[ox.NamedNode, Callable] = {}
     while True:
         try:
