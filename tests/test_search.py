@@ -5,7 +5,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from ctlib.search.bitmaps import Postings, bitmap, count, parse_rowids, rowids
 from ctlib.search.index import SCHEMA
-from ctlib.search.query import (SearchIndex, _by_relevance, _by_year, match_expression)
+from ctlib.search.query import SearchIndex, _by_relevance, _by_year, match_expression
 from ctlib.web.core.errors import BadRequest
 from ctlib.web.people.search import parse_query
 
