@@ -161,9 +161,13 @@ def test_identifiers_that_need_encoding_page_correctly(base):
 
 
 @pytest.mark.parametrize("query, complaint", [
-    ("limit=0", "limit=0 is out of range"), ("limit=1001", "give 1 to 1000"),
-    ("limit=ten", "not a whole number"), ("modified_since=yesterday", "ISO 8601"),
+    ("limit=0", "limit='0' is not a whole number from 1 to 1000"),
+    ("limit=1001", "not a whole number from 1 to 1000"), ("limit=ten", "not a whole number"),
+    ("limit=%D9%A3", "not a whole number"), ("limit=%2B3", "not a whole number"),
+    ("limit=3_0", "not a whole number"), (f"limit={'1' * 5000}", "not a whole number"), ("modified_since=yesterday", "ISO 8601"),
     ("modified_since=2024-13-01", "ISO 8601"), ("page=2", "unknown parameter 'page'"),
+    ("modified_since=9999-12-31T23:59:59-23:59", "ISO 8601"),
+    ("modified_since=0001-01-01T00:00:00%2B23:59", "ISO 8601"),
     ("limit=5&limit=6", "limit is given 2 times")])
 def test_bad_parameters_are_refused_with_a_message(base, query, complaint):
     response = get(f"{base}doc/record/?{query}", "text/turtle")

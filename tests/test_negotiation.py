@@ -3,7 +3,12 @@ every negotiated URI uses."""
 
 import pytest
 
-from ctlib.formats import DESCRIPTION_FORMATS
+from ctlib.formats import (
+    DESCRIPTION_FORMATS,
+    QUERY_RESULT_FORMATS,
+    RECORD_FORMATS,
+    SEARCH_FORMATS,
+)
 from ctlib.web.core.negotiation import negotiate, negotiate_language
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -27,6 +32,9 @@ CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
     ("application/ld+json;q=0.5, text/turtle;q=0.4", "jsonld"),
     ("text/turtle;q=0.4, application/ld+json;q=0.5", "jsonld"),
     ("text/turtle;q=0, */*", "jsonld"),
+    ("text/turtle;q=0.1, */*", "jsonld"),
+    ("application/turtle", "ttl"),
+    ("application/x-turtle", "ttl"),
     ("application/rdf+xml, text/html;q=0.5", "rdf"),
     ("text/html;q=0.1, application/n-triples;q=0.9", "nt"),
     ("TEXT/TURTLE", "ttl"),
@@ -38,6 +46,35 @@ CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 def test_accept_table(accept, winner):
     found = negotiate(accept, DESCRIPTION_FORMATS)
     assert (found.name if found else None) == winner
+
+
+OFFERED = {"descriptions": DESCRIPTION_FORMATS, "records": RECORD_FORMATS,
+           "search": SEARCH_FORMATS, **QUERY_RESULT_FORMATS}
+"""Every list of formats a URI negotiates over."""
+
+
+@pytest.mark.parametrize("offered", OFFERED.values(), ids=OFFERED.keys())
+def test_a_low_quality_for_a_named_type_beside_a_wildcard_gets_the_default(offered):
+    """Quality decides before specificity: ``*/*`` (q=1) beats a type named at q=0.1."""
+    named = offered[0].media_type
+    assert negotiate(f"{named};q=0.1, */*", offered) == offered[1]
+    assert negotiate(f"{offered[1].media_type};q=0.1, */*", offered) == offered[0]
+
+
+@pytest.mark.parametrize("offered", OFFERED.values(), ids=OFFERED.keys())
+@pytest.mark.parametrize("media_range", ["text/*", "application/*"])
+def test_a_type_range_gets_a_format_served_as_that_type(offered, media_range):
+    """Aliases count by name only: application/* never gets Turtle (text/turtle)."""
+    found = negotiate(media_range, offered)
+    assert found is None or found.media_type.startswith(media_range[:-1])
+
+
+@pytest.mark.parametrize("offered", OFFERED.values(), ids=OFFERED.keys())
+def test_every_alias_asks_for_its_format(offered):
+    for fmt in offered:
+        for media_type in fmt.media_types:
+            found = negotiate(media_type, offered)
+            assert found is not None and media_type in found.media_types
 
 
 LABELLED = frozenset({"en", "fr", "es"})

@@ -1,6 +1,7 @@
 """The OAI-PMH pieces without a server: tokens, datestamps, arguments."""
 
 import base64
+import json
 
 import pytest
 
@@ -39,6 +40,21 @@ def test_anything_not_written_as_a_token_is_refused(text):
         tokens.decode(text)
 
 
+FIELDS = ["ListRecords", "oai_dc", "region:eastern-africa", "2024-01-01", "2024-02-01", "a"]
+WRONG_TYPES = [7, 1.5, True, ["2024-01-01"], {"a": 1}]
+
+
+@pytest.mark.parametrize("position", range(len(FIELDS)),
+                         ids=["verb", "prefix", "set", "from", "until", "after"])
+@pytest.mark.parametrize("value", WRONG_TYPES, ids=lambda v: type(v).__name__)
+def test_a_token_field_of_the_wrong_type_is_refused(position, value):
+    """Each field is a string (set, from and until may be null): anything else would reach
+    the request's checks as something they cannot read."""
+    fields = FIELDS[:position] + [value] + FIELDS[position + 1:]
+    with pytest.raises(ValueError):
+        tokens.decode(_b64(json.dumps(fields, separators=(",", ":")).encode()))
+
+
 def test_a_day_reaches_from_its_first_to_its_last_second():
     assert datestamps.parse_range("2024-02-29", "2024-03-01") == \
         datestamps.Range("2024-02-29T00:00:00Z", "2024-03-01T23:59:59Z")
@@ -51,6 +67,7 @@ def test_a_day_reaches_from_its_first_to_its_last_second():
     ("2023-02-29", None), ("2024-01-01T24:00:00Z", None), ("2024-01-01T10:00:00", None),
     ("2024-01-01T10:00:00.5Z", None), ("20240101", None), (None, "2024-1-1"),
     ("2024-01-02", "2024-01-01"), ("2024-01-01", "2024-01-02T00:00:00Z"),
+    ("٢٠٢٤-01-01", None), ("２０２４-01-01", None), (None, "2024-01-01T00:00:0٠Z"),
 ])
 def test_bad_dates_are_bad_arguments(from_, until):
     with pytest.raises(OAIError) as raised:
@@ -70,13 +87,24 @@ def test_bad_dates_are_bad_arguments(from_, until):
     ([("verb", ["ListRecords"]), ("metadataPrefix", ["oai_dc"]), ("set", ["a::b"])],
      BAD_ARGUMENT),
     ([("verb", ["ListSets"]), ("resumptionToken", ["x"]), ("set", ["a"])], BAD_ARGUMENT),
-    ([("verb", ["GetRecord"]), ("metadataPrefix", ["oai_dc"]), ("identifier", ["no uri"])],
-     BAD_ARGUMENT),
 ])
 def test_arguments_that_break_the_verb_table(given, code):
     with pytest.raises(OAIError) as raised:
         arguments.parse(given)
     assert raised.value.code == code
+
+
+@pytest.mark.parametrize("identifier, echoed", [
+    ("http://localhost:8080/id/record/a%20b", True), ("oai:example.org:x#part", True),
+    ("no uri", False), ("really_wrong_id", False), ("x:%zz", False), ("x:a#b#c", False),
+    ("x:", False), ("x:[1]", False),
+])
+def test_an_identifier_is_echoed_only_if_it_is_a_uri(identifier, echoed):
+    """One that is no URI is no identifier here (idDoesNotExist, not badArgument), and
+    the response's request element, an xsd:anyURI, could not carry it."""
+    request = arguments.parse([("verb", ["ListMetadataFormats"]), ("identifier", [identifier])])
+    assert request.arguments == {"identifier": identifier}
+    assert request.echoed == ({"identifier": identifier} if echoed else {})
 
 
 def test_arguments_the_verb_table_allows():

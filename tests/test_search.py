@@ -5,17 +5,19 @@ import os
 import sqlite3
 import subprocess
 import sys
-
 from pathlib import Path
 
 import numpy as np
 import pytest
 import requests
 from rdflib import Graph, URIRef
+from werkzeug.datastructures import MultiDict
 
 from ctlib.search.bitmaps import Postings, bitmap, count, parse_rowids, rowids
 from ctlib.search.index import SCHEMA
-from ctlib.search.query import (SearchIndex, _by_relevance, _by_year, match_expression)
+from ctlib.search.query import SearchIndex, _by_relevance, _by_year, match_expression
+from ctlib.web.core.errors import BadRequest
+from ctlib.web.people.search import parse_query
 
 from .conftest import DATA, ROOT, cli_env
 from .server import running_server
@@ -174,6 +176,24 @@ def test_bad_parameters_are_400_naming_them(base, params):
     response = requests.get(f"{base}search", params=params, timeout=30)
     name = next(iter(params))
     assert response.status_code == 400 and name in response.text
+
+
+NOT_ASCII_NUMBERS = ["²", "³", "٣", "３", "+3", "-1", "3_0", "1e3", "0x10", "1" * 5000,
+                     "0" * 30 + "1"]
+"""What str.isdigit or int takes for a number and a parameter must not."""
+
+
+@pytest.mark.parametrize("name", ["page", "size", "from", "to"])
+@pytest.mark.parametrize("value", NOT_ASCII_NUMBERS, ids=range(len(NOT_ASCII_NUMBERS)))
+def test_numbers_are_ascii_digits_of_bounded_length(name, value):
+    with pytest.raises(BadRequest) as refused:
+        parse_query(MultiDict({name: value}))
+    assert refused.value.message.startswith(f"{name}=") and len(refused.value.message) < 200
+
+
+def test_numbers_in_range_are_read():
+    query = parse_query(MultiDict({"page": "007", "size": " 5 ", "from": "1990", "to": "0"}))
+    assert (query.page, query.size, query.year_from, query.year_to) == (7, 5, 1990, 0)
 
 
 def test_browse_pages_count_what_search_finds(base):

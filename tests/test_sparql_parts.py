@@ -14,7 +14,10 @@ from werkzeug.datastructures import MultiDict
 
 from ctlib.formats import query_result_format
 from ctlib.sparql import guard, protocol
+from ctlib.sparql.evaluation import Job
+from ctlib.sparql.evaluation import run as run_job
 from ctlib.sparql.guard import QueryRefused
+from ctlib.sparql.pool import QueryPool
 from ctlib.sparql.results import write
 
 
@@ -58,6 +61,95 @@ def test_query_size_is_bounded_in_bytes():
     with pytest.raises(QueryRefused) as refused:
         guard.check("ASK { ?s ?p 'é' }" + " " * 83, 100)
     assert refused.value.status == 413 and "101 bytes" in refused.value.message
+
+
+DEEP_GROUPS = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
+DEEP_PARENTHESES = "ASK { FILTER (" + "(" * 20000 + "1" + ")" * 20000 + ") }"
+MINUS_CHAIN = "SELECT * WHERE { ?s <urn:none> ?o " + "MINUS { ?s ?p 0 }" * 3000 + "}"
+"""Nested only two deep, but longer a chain than 8 MiB of stack could plan (51 KB); its
+patterns match little, so that evaluating it is quick."""
+
+
+@pytest.mark.parametrize("query", [
+    DEEP_GROUPS, DEEP_PARENTHESES, "SELECT * { ?s ?p " + "[ ?p " * 129 + "1" + "]" * 129 + "}",
+    "ASK { FILTER (" + "\\u0028" * 200 + "1" + ")" * 200 + ") }",
+], ids=["groups", "parentheses", "blank nodes", "escaped"])
+def test_a_query_nested_too_deep_is_refused_naming_the_limit(query):
+    with pytest.raises(QueryRefused) as refused:
+        guard.check(query, 100_000)
+    assert refused.value.status == 400
+    assert f"up to {guard.MAX_NESTING} deep" in refused.value.message
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 128 + "?s ?p ?o" + "}" * 128,
+    'ASK { FILTER (?o = "' + "(" * 1000 + '") } # ' + "{" * 1000,
+    "ASK { <urn:" + "(" * 1000 + "> ?p ?o }",
+    "SELECT * { {} {} {} {} }" * 100, MINUS_CHAIN,
+], ids=["at the limit", "in a string and a comment", "in an IRI", "many shallow", "chain"])
+def test_brackets_that_do_not_nest_deep_are_accepted(query):
+    guard.check(query, 100_000)
+
+
+def test_a_long_chain_is_evaluated_not_a_crash(tmp_path):
+    """The chain the bracket count cannot see: with the usual 8 MiB of stack, planning it
+    killed the query process."""
+    ox.Store(str(tmp_path / "store")).flush()
+    job = Job(store_path=str(tmp_path / "store"), query=MINUS_CHAIN, base_iri="http://x/",
+              formats={"solutions": "json"}, max_rows=10)
+    answer = QueryPool(1, 2 << 30, 65536).run(job, timeout=60)  # its process is a daemon
+    assert json.loads(answer.first)["results"]["bindings"] == []
+
+
+class Sent(list):
+    """What a query process sends to the web process, kept."""
+    send = list.append
+
+
+@pytest.fixture(scope="module")
+def one_triple(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("store") / "store")
+    store = ox.Store(path)
+    store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("v")))
+    store.flush()
+    return path
+
+
+def evaluate(store_path: str, query: str):
+    """The query's result as JSON, through the query process's own ``run``."""
+    sent = Sent()
+    run_job(Job(store_path=store_path, query=query, base_iri="http://x/",
+                formats={"solutions": "json", "boolean": "json", "graph": "nt"},
+                max_rows=10, prefixes={"ex": "http://example.org/fn#"}), sent, {})
+    assert sent[0][0] == "head", sent
+    return json.loads(sent[0][3])
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT ?o ?x { ?s ?p ?o BIND (ex:f(?o) AS ?x) }", [{"o": "v"}]),
+    ("SELECT ?o { ?s ?p ?o FILTER (ex:f(?o)) }", []),
+    ("SELECT ?o { ?s ?p ?o FILTER (!ex:f(?o)) }", []),
+    ("SELECT ?o { ?s ?p ?o FILTER (ex:f(?o) || true) }", [{"o": "v"}]),
+    ("SELECT (COALESCE(ex:f(?o), <http://example.org/g>(?o, 1), 'd') AS ?x) { ?s ?p ?o }",
+     [{"x": "d"}]),
+    ("SELECT ?o { ?s ?p ?o } ORDER BY ex:f(?o)", [{"o": "v"}]),
+    ("ASK { FILTER (ex:f()) }", False),
+], ids=["bind", "filter", "negated", "or", "coalesce", "order", "ask"])
+def test_an_unknown_function_is_an_evaluation_error(one_triple, query, expected):
+    """The call is an evaluation error, not the query (SPARQL 1.1, 17.2 and 18.5)."""
+    answer = evaluate(one_triple, query)
+    found = answer["boolean"] if "boolean" in answer else \
+        [{name: value["value"] for name, value in row.items()}
+         for row in answer["results"]["bindings"]]
+    assert found == expected
+
+
+def test_known_functions_stay_themselves(one_triple):
+    """Only the functions the engine does not know are declared: a cast keeps working."""
+    answer = evaluate(one_triple, "SELECT (<http://www.w3.org/2001/XMLSchema#integer>('5') "
+                                  "AS ?n) (STRLEN(?o) AS ?l) { ?s ?p ?o }")
+    assert [(row["n"]["value"], row["l"]["value"])
+            for row in answer["results"]["bindings"]] == [("5", "1")]
 
 
 SANDBOX_CHECK = r"""

@@ -42,7 +42,8 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle", names=("turtle",)),
+    Format("ttl", "text/turtle", "ttl", RdfFormat.TURTLE, "Turtle",
+           aliases=("application/turtle", "application/x-turtle"), names=("turtle",)),
     Format("jsonld", "application/ld+json", "jsonld", RdfFormat.JSON_LD, "JSON-LD",
            aliases=("application/json",), names=("json-ld", "json")),
     Format("rdf", "application/rdf+xml", "rdf", RdfFormat.RDF_XML, "RDF/XML",

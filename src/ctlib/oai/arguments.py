@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..rdf.xml_safe import is_xml_safe
 from .errors import BAD_ARGUMENT, BAD_VERB, OAIError
-from .xml import is_clean
 
 RESUMPTION_TOKEN = "resumptionToken"
 _LISTS = (("metadataPrefix",), ("from", "until", "set", RESUMPTION_TOKEN))
@@ -28,11 +28,20 @@ SYNTAX = {
                        "letters, digits and -_.!~*'()"),
     "set": (re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
             "letters, digits and -_.!~*'(), with : between levels"),
-    "identifier": (re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+"),
-                   "a URI, with anything else percent-encoded"),
 }
-"""What a metadataPrefix, setSpec and identifier may look like (OAI-PMH.xsd: an
-identifier is a URI), so that every argument a response echoes is valid there."""
+"""What a metadataPrefix and a setSpec may look like, so that every one a response
+echoes is valid there."""
+
+_URI_CHARACTER = r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
+IDENTIFIER = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?=.){_URI_CHARACTER}*(?:#{_URI_CHARACTER}*)?")
+"""What an identifier may look like: a URI, anything else percent-encoded (OAI-PMH.xsd
+makes it an xsd:anyURI). Whatever else a harvester sends is no identifier of this
+repository (idDoesNotExist: "unknown or illegal", section 3.6), and is not echoed,
+since the request element could not carry it."""
+
+
+def is_identifier(value: str) -> bool:
+    return IDENTIFIER.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,13 @@ class Request:
     verb: str
     arguments: dict[str, str]
     """Every argument but the verb."""
+
+    @property
+    def echoed(self) -> dict[str, str]:
+        """The arguments the response's request element repeats: all but an identifier
+        that is no URI."""
+        return {name: value for name, value in self.arguments.items()
+                if name != "identifier" or is_identifier(value)}
 
 
 def parse(given: Iterable[tuple[str, list[str]]]) -> Request:
@@ -83,7 +99,7 @@ def _verb(found: list[str]) -> str:
 def _check_value(name: str, value: str) -> None:
     if not value:
         raise OAIError(BAD_ARGUMENT, f"{name} is empty")
-    if not is_clean(value):
+    if not is_xml_safe(value):
         raise OAIError(BAD_ARGUMENT, f"{name} holds control characters")
     pattern, rule = SYNTAX.get(name, (None, None))
     if pattern is not None and not pattern.fullmatch(value):

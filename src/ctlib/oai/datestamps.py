@@ -13,9 +13,12 @@ from .errors import BAD_ARGUMENT, OAIError
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
 _FORMS = {
-    "day": (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
-    "seconds": (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"), "%Y-%m-%dT%H:%M:%SZ"),
+    "day": (re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII), "%Y-%m-%d"),
+    "seconds": (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII),
+                "%Y-%m-%dT%H:%M:%SZ"),
 }
+"""ASCII digits only (re.ASCII): ``\\d`` and strptime take ``٢٠٢٤`` for 2024, and a
+response echoing it would break the schema."""
 
 
 @dataclass(frozen=True)

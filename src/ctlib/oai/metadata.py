@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ..describe import Description
 from ..rdf.namespaces import DCMITYPE, DCTERMS, FOAF, PREFIXES, SKOS
+from ..rdf.xml_safe import xml_safe_triples
 from .xml import XSI, add, parse_with_prefixes
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -69,7 +70,8 @@ def oai_dc(description: Description, context: Context) -> ET.Element:
 
 
 def rdf(description: Description, context: Context) -> ET.Element:
-    data = ox.serialize(description.triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    data = ox.serialize(xml_safe_triples(description.triples), format=ox.RdfFormat.RDF_XML,
+                        prefixes=PREFIXES)
     return parse_with_prefixes(data, PREFIXES)
 
 

@@ -22,7 +22,7 @@ from ..published.snapshot import Snapshot
 from ..rdf.namespaces import DCTERMS
 from ..rdf.uris import Uris
 from . import datestamps, errors, tokens, xml
-from .arguments import RESUMPTION_TOKEN, Request
+from .arguments import RESUMPTION_TOKEN, Request, is_identifier
 from .arguments import parse as parse_arguments
 from .errors import OAIError
 from .metadata import BY_PREFIX, FORMATS, Context, MetadataFormat
@@ -81,7 +81,7 @@ class Repository:
             request = parse_arguments(given)
         except OAIError as error:
             return self._error(response_date, {}, error)
-        echoed = {"verb": request.verb, **request.arguments}
+        echoed = {"verb": request.verb, **request.echoed}
         try:
             answer = self.answer(request)
         except OAIError as error:
@@ -224,11 +224,13 @@ class Repository:
         return found
 
     def _record(self, identifier: str) -> IndexedRecord:
-        local = self.uris.identifier("record", identifier)
+        local = self.uris.identifier("record", identifier) if is_identifier(identifier) \
+            else None
         record = self.index.get(local) if local else None
         if record is None:
             raise OAIError(errors.ID_DOES_NOT_EXIST,
-                           f"{identifier[:200]} is not the identifier of a record here")
+                           f"{identifier[:200]!r} is not the identifier of a record here: "
+                           f"identifiers are the records' URIs, {self.uris.base}id/record/…")
         return record
 
     def _record_element(self, record: IndexedRecord, fmt: MetadataFormat) -> ET.Element:

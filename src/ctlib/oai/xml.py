@@ -1,5 +1,6 @@
 """Writing OAI-PMH responses with ElementTree: UTF-8, every text and attribute escaped by
-the writer, characters that XML 1.0 cannot carry dropped from what records contain.
+the writer, characters that XML 1.0 cannot carry replaced (``rdf.xml_safe``) in every
+text a response holds.
 
 Element names are written as given (``record``, ``dc:title``) with the namespace
 declarations as attributes, rather than through ElementTree's process-wide prefix
@@ -10,15 +11,14 @@ another module registers can change what a response looks like.
 from __future__ import annotations
 
 import io
-import re
 import xml.etree.ElementTree as ET
+
+from ..rdf.xml_safe import xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML = "http://www.w3.org/XML/1998/namespace"
-
-_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def envelope(base_url: str, response_date: str, arguments: dict[str, str]) -> ET.Element:
@@ -34,17 +34,8 @@ def add(parent: ET.Element, tag: str, text: str | None = None,
         attributes: dict[str, str] | None = None) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes or {})
     if text is not None:
-        element.text = clean(text)
+        element.text = xml_safe(text)
     return element
-
-
-def clean(text: str) -> str:
-    """``text`` without the control characters XML 1.0 forbids."""
-    return _NOT_IN_XML.sub("", text)
-
-
-def is_clean(text: str) -> bool:
-    return _NOT_IN_XML.search(text) is None
 
 
 def parse_with_prefixes(data: bytes, prefixes: dict[str, str]) -> ET.Element:

@@ -1,6 +1,7 @@
 """The words of a SPARQL query, found without parsing it: enough to tell its form
-(SELECT, CONSTRUCT, ...) or spot a keyword. Strings, IRIs, comments, variables and
-prefixed names are skipped, so a word inside them never counts."""
+(SELECT, CONSTRUCT, ...), spot a keyword or measure how deeply it nests. Strings, IRIs,
+comments, variables and prefixed names are skipped, so a word or bracket inside them
+never counts."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ def keywords(query: str) -> list[str]:
     """The bare words of a query, upper-cased, in order."""
     return [match.group("word").upper() for match in TOKENS.finditer(query)
             if match.group("word")]
+
+
+OPENING = frozenset("([{")
+CLOSING = frozenset(")]}")
+
+
+def nesting_depth(query: str) -> int:
+    """How many brackets of any kind (groups, parentheses, blank node property lists)
+    are open at once at the deepest point of a query."""
+    depth = deepest = 0
+    for match in TOKENS.finditer(query):
+        token = match.group()
+        if token in OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in CLOSING:
+            depth = max(0, depth - 1)
+    return deepest

@@ -40,9 +40,10 @@ class QueryStopped(Exception):
 
 
 class _Process:
-    def __init__(self, memory_bytes: int):
+    def __init__(self, memory_bytes: int, stack_bytes: int):
         self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=evaluation.main, args=(child, memory_bytes),
+        self.process = _CONTEXT.Process(target=evaluation.main,
+                                        args=(child, memory_bytes, stack_bytes),
                                         daemon=True, name="ctlib-query")
         self.process.start()
         child.close()
@@ -98,9 +99,10 @@ class Answer:
 class QueryPool:
     """``size`` query processes, kept at that number: one killed is replaced at once."""
 
-    def __init__(self, size: int, memory_bytes: int):
+    def __init__(self, size: int, memory_bytes: int, max_query_bytes: int):
         self.size = size
         self.memory_bytes = memory_bytes
+        self.stack_bytes = evaluation.stack_bytes(max_query_bytes, memory_bytes)
         self._idle: list[_Process] = []
         self._live = 0
         """Processes running or starting."""
@@ -185,7 +187,7 @@ class QueryPool:
     def _start_one(self) -> None:
         process = None
         try:
-            process = _Process(self.memory_bytes)
+            process = _Process(self.memory_bytes, self.stack_bytes)
         finally:
             with self._lock:
                 if process is None:

@@ -3,6 +3,8 @@
 SELECT and ASK results are written here (SPARQL 1.1 JSON, XML, CSV and TSV);
 graphs (CONSTRUCT, DESCRIBE) by pyoxigraph's serializers, fed a counted iterator.
 ``write`` returns how many rows (or triples) it wrote and whether it stopped early.
+The XML formats (SPARQL XML, RDF/XML) make every literal xml_safe; the others carry
+the store's values as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pyoxigraph as ox
 
 from ..formats import Format
 from ..rdf.namespaces import PREFIXES
+from ..rdf.xml_safe import xml_safe, xml_safe_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -50,7 +53,8 @@ def write(result, fmt: Format, out, max_rows: int) -> Written:
     if isinstance(result, (ox.QuerySolutions, Solutions)):
         return _write_solutions(result, fmt, out, max_rows)
     counted = _Counted(result, max_rows)
-    ox.serialize(counted, out, fmt.rdf_format, prefixes=PREFIXES)
+    triples = xml_safe_triples(counted) if fmt.rdf_format == ox.RdfFormat.RDF_XML else counted
+    ox.serialize(triples, out, fmt.rdf_format, prefixes=PREFIXES)
     return Written(counted.count, counted.truncated)
 
 
@@ -142,12 +146,12 @@ def _xml_term(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
+        value = escape(xml_safe(term.value))
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{value}</literal>"
         if term.datatype.value == XSD_STRING:
-            return f"<literal>{escape(term.value)}</literal>"
-        return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                f"{escape(term.value)}</literal>")
+            return f"<literal>{value}</literal>"
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{value}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
             f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
             "</object></triple>")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import threading
 
 from flask import Flask, current_app, request
+from markupsafe import Markup
 
 from ..config import Config, load_config
 from ..published.records import ConceptMembers
 from ..published.snapshot import Published
 from ..rdf.uris import Uris
+from ..rdf.xml_safe import xml_safe
 from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
 from .core import errors
@@ -42,7 +44,8 @@ class WebContext:
         with self._pool_lock:
             if self._query_pool is None:
                 self._query_pool = QueryPool(self.config.sparql_processes,
-                                             self.config.sparql_memory_mb << 20)
+                                             self.config.sparql_memory_mb << 20,
+                                             self.config.sparql_max_query_bytes)
                 self._query_pool.start()
             return self._query_pool
 
@@ -56,6 +59,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__)
     app.extensions["ctlib"] = WebContext(config)
     app.jinja_env.globals["site_title"] = config.title
+    app.jinja_env.finalize = _xml_safe
     errors.init_app(app)
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
@@ -66,6 +70,14 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(_redirect_to_the_base)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
     return app
+
+
+def _xml_safe(value):
+    """Every value a template writes, made xml_safe (``rdf.xml_safe``): whatever the
+    store or a request holds, no page carries a NUL or an ESC. Markup stays Markup."""
+    if isinstance(value, Markup):
+        return Markup(xml_safe(value))
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def _redirect_to_the_base(response):

@@ -1,4 +1,5 @@
 """What every audience of the web app shares: errors carrying their HTTP status and the
 one handler that renders them (``errors``), content and language negotiation
-(``negotiation``), and a rendered answer turned into a response, conditional requests
-included (``responses``). Owns no URL path."""
+(``negotiation``), whole numbers read from query parameters (``parameters``), and a
+rendered answer turned into a response, conditional requests included (``responses``).
+Owns no URL path."""

@@ -23,9 +23,10 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
     accept = parse_accept_header(accept_header or "", MIMEAccept)
     if not accept:
         return offered[0]
+    ranges = [(value.split(";")[0].strip().lower(), quality) for value, quality in accept]
     best, best_key = None, None
     for position, fmt in enumerate(offered):
-        quality, specificity = max(_quality(accept, media) for media in fmt.media_types)
+        quality, specificity = _quality(ranges, fmt)
         if quality <= 0:
             continue
         key = (quality, specificity, -position)
@@ -34,24 +35,27 @@ def negotiate(accept_header: str | None, offered: tuple[Format, ...]) -> Format 
     return best
 
 
-def _quality(accept: MIMEAccept, media_type: str) -> tuple[float, int]:
-    """The quality the client gives ``media_type`` and how specific the matching range
-    is (2 exact, 1 ``type/*``, 0 ``*/*``): the most specific range decides."""
-    kind = media_type.split("/")[0]
-    found: tuple[float, int] | None = None
-    for value, quality in accept:
-        value = value.split(";")[0].strip().lower()
-        if value == media_type:
-            specificity = 2
-        elif value == f"{kind}/*":
-            specificity = 1
-        elif value == "*/*":
-            specificity = 0
-        else:
-            continue
-        if found is None or specificity > found[1]:
-            found = (quality, specificity)
-    return found or (0.0, -1)
+def _quality(ranges: list[tuple[str, float]], fmt: Format) -> tuple[float, int]:
+    """The quality the client gives ``fmt`` and how specific the range that says so is.
+    The most specific range decides: ``text/turtle;q=0, */*`` refuses Turtle."""
+    specificity, quality = -1, 0.0
+    for media_range, given in ranges:
+        found = _specificity(media_range, fmt)
+        if found > specificity or found == specificity and given > quality:
+            specificity, quality = found, given
+    return (quality, specificity) if specificity >= 0 else (0.0, -1)
+
+
+def _specificity(media_range: str, fmt: Format) -> int:
+    """2 when ``media_range`` names one of ``fmt``'s media types, 1 (``type/*``) or 0
+    (``*/*``) when it covers the one ``fmt`` is served as, -1 when it does not match.
+    An alias counts only by name: ``application/*`` covers no Turtle, which is served as
+    text/turtle whatever name asked for it."""
+    if media_range in fmt.media_types:
+        return 2
+    if media_range == fmt.media_type.split("/")[0] + "/*":
+        return 1
+    return 0 if media_range == "*/*" else -1
 
 
 def page_language(fmt: Format, accept_language: str | None, available: Collection[str],

@@ -8,16 +8,20 @@ up with a native triple store (see bench/RESULTS.md).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from typing import Callable
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
 
 from ...describe import Description
 from ...formats import Format
 from ...rdf.namespaces import PREFIXES
+from ...rdf.xml_safe import xml_safe_triples
 
 JSONLD_CONTEXT = {
     "@version": 1.1,
@@ -28,18 +32,70 @@ JSONLD_CONTEXT = {
 
 
 def serialize(description: Description, fmt: Format, context_url: str) -> bytes:
+    """Every RDF document of the web (descriptions, collections, searches, VoID, DCAT).
+    Its literals are made xml_safe in every format, not only in RDF/XML: all formats
+    carry the same terms."""
+    triples = list(xml_safe_triples(description.triples))
     if fmt.name == "jsonld":
-        return _jsonld(description, context_url)
-    return ox.serialize(description.triples, format=fmt.rdf_format, prefixes=PREFIXES)
+        return _jsonld(triples, context_url)
+    return ox.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES)
 
 
-def _jsonld(description: Description, context_url: str) -> bytes:
+def _jsonld(triples: list[ox.Triple], context_url: str) -> bytes:
+    """Compacted against JSONLD_CONTEXT by rdflib, every literal in its lexical form: the
+    terms of the other formats, term for term."""
     graph = Graph()
-    graph.parse(data=ox.serialize(description.triples, format=ox.RdfFormat.N_TRIPLES),
-                format="nt")
-    document = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True))
+    for triple in triples:
+        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    document = _LexicalForms(Context(JSONLD_CONTEXT)).convert(graph)
+    if isinstance(document, list):
+        document = {"@graph": document}
     document["@context"] = context_url
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _rdflib(term):
+    """``term`` as rdflib's, a literal keeping its lexical form: rdflib would otherwise
+    rewrite some (an xsd:dateTime's ``Z`` becomes ``+00:00``)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype),
+                   normalize=False)
+
+
+_JSON_VALUE_TYPES = (XSD.integer, XSD.boolean, XSD.double)
+_CANONICAL_INTEGER = re.compile("-?(0|[1-9][0-9]{0,20})")
+
+
+class _LexicalForms(Converter):
+    """rdflib's JSON-LD writer, which writes every xsd:integer, xsd:boolean and xsd:double
+    as a JSON number or boolean: a JSON-LD reader makes those a lexical form of its own
+    (``1.5`` is ``1.5E0``, ``010`` is ``10``). Only a literal that comes back as it went
+    is written so (canonical integers and booleans); every other keeps its ``@value``."""
+
+    def __init__(self, context: Context):
+        super().__init__(context, use_native_types=False, use_rdf_type=False)
+
+    def to_raw_value(self, graph, s, o, nodemap):
+        if isinstance(o, Literal) and o.datatype in _JSON_VALUE_TYPES and not _round_trips(o):
+            return {self.context.type_key: self.context.to_symbol(o.datatype),
+                    self.context.value_key: str(o)}
+        return super().to_raw_value(graph, s, o, nodemap)
+
+
+def _round_trips(literal: Literal) -> bool:
+    """A JSON-LD reader turns the JSON value rdflib writes back into this lexical form
+    (JSON-LD 1.1 API, 8.6: integers below 10^21 and booleans canonical)."""
+    lexical = str(literal)
+    if literal.datatype == XSD.boolean:
+        return lexical in ("true", "false")
+    return literal.datatype == XSD.integer and lexical != "-0" and \
+        _CANONICAL_INTEGER.fullmatch(lexical) is not None
 
 
 MISSING = object()

@@ -19,6 +19,7 @@ from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate, page_language
+from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
 from .citations import WRITERS
 from .page import Citation, citation, page
@@ -91,10 +92,7 @@ def content_location(target: Target, fmt: Format) -> str | None:
 
 
 def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    return whole_number("page", request.args.get("page") or "1", 1, MAX_PAGE)
 
 
 def _render(snapshot, target: Target, fmt: Format, page_number: int,

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from ...published.records import IndexedRecord, RecordIndex, Selection
 from ..core.errors import BadRequest
+from ..core.parameters import whole_number
 
 DEFAULT_SIZE = 100
 MAX_SIZE = 1000
@@ -72,19 +73,8 @@ def parse_request(args: MultiDict) -> PageRequest:
     value = {name: args.get(name) or None for name in PARAMETERS}  # empty form fields: unset
     return PageRequest(
         modified_since=_instant(value["modified_since"]) if value["modified_since"] else None,
-        limit=_limit(value["limit"]) if value["limit"] else None,
+        limit=whole_number("limit", value["limit"], 1, MAX_SIZE) if value["limit"] else None,
         after=value["after"])
-
-
-def _limit(value: str) -> int:
-    try:
-        size = int(value)
-    except ValueError:
-        raise BadRequest(f"limit={value!r} is not a whole number; give 1 to {MAX_SIZE}") from None
-    if not 1 <= size <= MAX_SIZE:
-        raise BadRequest(f"limit={size} is out of range; give 1 to {MAX_SIZE} "
-                         f"(default {DEFAULT_SIZE})")
-    return size
 
 
 def _instant(value: str) -> str:
@@ -93,12 +83,12 @@ def _instant(value: str) -> str:
     again but never misses one."""
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
+    except (ValueError, OverflowError):  # overflow: an offset moving it past year 1 or 9999
         raise BadRequest(f"modified_since={value!r} is not an ISO 8601 date-time; give one like "
                          "2024-05-01T12:00:00Z, or a date like 2024-05-01") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None)
     return utc.isoformat() + "Z"
 
 

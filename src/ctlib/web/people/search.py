@@ -35,6 +35,7 @@ from ...search.query import (
 )
 from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate, negotiate_language
+from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.rendering import serialize
 from ..harvest.collections import HYDRA, hydra_page, modified_time, page_links, record_page
@@ -106,17 +107,13 @@ def parse_query(args: MultiDict) -> SearchQuery:
         filters={facet: tuple(v for v in args.getlist(facet) if v) for facet in FACETS
                  if any(args.getlist(facet))},
         year_from=_number(args, "from", 0, 9999), year_to=_number(args, "to", 0, 9999),
-        sort=_choice(args, "sort", SORTS), page=_number(args, "page", 1, 10**6) or 1,
+        sort=_choice(args, "sort", SORTS), page=_number(args, "page", 1, MAX_PAGE) or 1,
         size=_number(args, "size", 1, MAX_PAGE_SIZE) or PAGE_SIZE)
 
 
 def _number(args: MultiDict, name: str, least: int, most: int) -> int | None:
     value = args.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or not least <= int(value) <= most:
-        raise BadRequest(f"{name}={value!r}: give a whole number from {least} to {most}")
-    return int(value)
+    return whole_number(name, value, least, most) if value else None
 
 
 def _choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> str:
