@@ -68,12 +68,14 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 CTLIB = [sys.executable, "-m", "ctlib.cli"]
 
 
-def run(tmp_path: Path, *args: str, check_code: int | None = 0,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, *args: str | Path, check_code: int | None = 0,
+        env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """The `ctlib` command in ``tmp_path`` (its data directory: cli_env), its exit code
-    checked unless ``check_code`` is None."""
-    result = subprocess.run([*CTLIB, *args], cwd=tmp_path, env=env or cli_env(tmp_path),
-                            capture_output=True, text=True, timeout=120)
+    checked unless ``check_code`` is None. Output that is not UTF-8 is kept as it came
+    (surrogate escapes), for tests that show what a terminal would get."""
+    result = subprocess.run([*CTLIB, *map(str, args)], cwd=tmp_path,
+                            env=env or cli_env(tmp_path), capture_output=True, text=True,
+                            errors="surrogateescape", timeout=timeout)
     if check_code is not None:
         assert result.returncode == check_code, result.stderr
     return result

@@ -10,23 +10,20 @@ import json
 import os
 import random
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from .conftest import cli_env
+from .conftest import CTLIB, cli_env
+from .conftest import run as run_ctlib
 
-CTLIB = [sys.executable, "-m", "ctlib.cli"]
 PLACE = {"country": ["Worldwide"], "region": ["Worldwide"], "category": ["Referral Mechanisms"]}
 TERMINAL_TITLE = "\x1b]0;pwned\x07"
 """An escape sequence that retitles a terminal window (OSC 0), ended by BEL."""
 
 
-def run(tmp_path: Path, *args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*CTLIB, *map(str, args)], cwd=tmp_path, env=cli_env(tmp_path),
-                          capture_output=True, text=True, errors="surrogateescape",
-                          timeout=timeout)
+run = partial(run_ctlib, check_code=None)
 
 
 def record(title: str, year: str = "2019", **fields) -> str:

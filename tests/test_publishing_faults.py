@@ -82,6 +82,13 @@ def test_the_same_records_in_two_files_are_published_once_and_validate_agrees(tm
     assert stats(tmp_path)["records"] == 10
 
 
+def test_a_file_named_twice_is_read_once(tmp_path):
+    """Named itself and through its directory: its records are no duplicates of themselves."""
+    data = source_directory(tmp_path)
+    result = run(tmp_path, "ingest", str(data), str(data / "listing.txt"), f"{data}/./listing.txt")
+    assert "[duplicate]" not in result.stdout and ", published 12," in result.stderr
+
+
 def test_when_no_record_passes_validate_and_ingest_both_say_so_and_why(tmp_path):
     source = str(DATA / "rules" / "year-too-early.jsonl")
     checked = run(tmp_path, "validate", source, check_code=1)

@@ -19,7 +19,19 @@ def source_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
     """Files to read, directories expanded in name order; a Problem for what cannot be read.
 
     What a directory holds under a known extension is yielded whatever it is (a
-    symbolic link that leads nowhere, a FIFO): the reader says why it cannot be read."""
+    symbolic link that leads nowhere, a FIFO): the reader says why it cannot be read.
+    A file named more than once (``data data/a.txt``) is read once: its records are
+    not duplicates of themselves."""
+    seen: set[str] = set()
+    for item in _named(paths):
+        if isinstance(item, Path):
+            if os.path.abspath(item) in seen:
+                continue
+            seen.add(os.path.abspath(item))
+        yield item
+
+
+def _named(paths: Iterable[Path]) -> Iterator[Path | Problem]:
     for path in map(Path, paths):
         if path.is_dir():
             yield from _directory(path)
