@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,8 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
-from ctlib.config import load_config  # noqa: E402
 from ctlib.catalogue import Catalogue  # noqa: E402
+from ctlib.config import load_config  # noqa: E402
 from ctlib.rdf.mapping import MappingContext, map_record  # noqa: E402
 from ctlib.rdf.vocab import VocabIndex  # noqa: E402
 from ctlib.records.model import Record, SourceLocation  # noqa: E402

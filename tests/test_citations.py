@@ -17,8 +17,8 @@ from citeproc.source.json import CiteProcJSON
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ctlib.formats import CITATION_FORMATS, DESCRIPTION_FORMATS, RECORD_FORMATS
-from ctlib.web.descriptions.citations import bibtex, citation_key, csl_json, ris
 from ctlib.web.core.negotiation import negotiate
+from ctlib.web.descriptions.citations import bibtex, citation_key, csl_json, ris
 from ctlib.web.descriptions.page import Citation
 
 from .conftest import ROOT

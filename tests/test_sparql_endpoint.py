@@ -102,7 +102,7 @@ def test_browsers_get_the_query_page_and_results_as_a_table(base):
     assert "PREFIX dcterms: &lt;http://purl.org/dc/terms/&gt;" in page.text
     results = get(base, BROWSER, query=RECORDS)
     assert results.status_code == 200 and "10 rows" in results.text
-    assert f'href="/id/record/' in results.text
+    assert 'href="/id/record/' in results.text
     assert "format=csv" in results.text.replace("&amp;", "&")
 
 

@@ -16,7 +16,6 @@ from rdflib import Graph, URIRef
 from .namespaces import RDF, SKOS
 from .uris import Uris, fold
 
-
 _ASCII_NON_WORD = str.maketrans("", "", "".join(c for c in map(chr, range(128))
                                                 if not c.isalnum()))
 
