@@ -28,7 +28,9 @@ def test_real_listing_has_ten_records_with_their_fields():
     assert first.first("title") == ("After the National Referral Mechanism - "
                                     "What Next for Survivors of Trafficking?")
     assert first.location.line == 5
-    assert first.all("year") == ["2018"] and first.all("category") == []
+    assert first.all("year") == ["2018"]
+    assert all(item.all("category") == ["Referral Mechanisms"] for item in items)
+    assert first.line_of("category") == 3 and first.section == "Referral Mechanisms"
     assert desk_review.all("region") == ["East Africa", "Horn Of Africa"]
     assert desk_review.all("authors") == ["Rakeb Messele",
                                           "Mebratu Gebeyehu Consultants For AU/IGAD/IOM"]
@@ -39,6 +41,24 @@ def test_page_chrome_and_heading_are_not_records():
     items = records_of(ROOT / "data" / "library-listing.txt")
     titles = [item.first("title") for item in items]
     assert "Skip to main content" not in titles and "Referral Mechanisms" not in titles
+
+
+def test_records_under_a_heading_inherit_its_category_unless_they_have_their_own(tmp_path):
+    path = write(tmp_path, "Skip to main content\n\nReferral Mechanisms\n\n"
+                           "First\n\nSummary one.\nCategory\n\n"
+                           "Second\n\nSummary two.\nCategory\nVictim Support\n\n"
+                           "Third\n\nSummary three.\nYear\n2019\n\n"
+                           "Prevention\n\nFourth\n\nSummary four.\nYear\n2020\n")
+    first, second, third, fourth = records_of(path, ("Referral Mechanisms", "Prevention"))
+    assert first.all("category") == ["Referral Mechanisms"] and first.line_of("category") == 3
+    assert first.section == "Referral Mechanisms" and third.section == "Referral Mechanisms"
+    assert second.all("category") == ["Victim Support"] and second.section is None
+    assert fourth.all("category") == ["Prevention"] and fourth.line_of("category") == 22
+
+
+def test_records_before_any_heading_get_no_category(tmp_path):
+    (item,) = records_of(write(tmp_path, "A Title\n\nSummary.\nYear\n2019\nCategory\n"))
+    assert item.all("category") == [] and item.section is None
 
 
 def test_a_heading_that_is_not_a_known_category_reads_as_a_title(tmp_path):

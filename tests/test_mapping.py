@@ -8,7 +8,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from ctlib.config import load_config
 from ctlib.rdf.mapping import MAPPING, map_record
-from ctlib.rdf.namespaces import DCTERMS
+from ctlib.rdf.namespaces import DCTERMS, SKOS
 from ctlib.rdf.uris import Uris, agent_id, record_id, slugify
 from ctlib.rdf.vocab import NoMatch
 from ctlib.records import read_sources
@@ -144,3 +144,20 @@ def test_a_value_longer_than_any_summary_is_a_violation(shared_catalogue):
     (problem,) = map_record(record, shared_catalogue.checker().context).problems
     assert (problem.field, problem.rule) == ("summary", "value-too-long")
     assert problem.message.startswith("100,001 characters, more than the 100,000")
+
+
+def test_a_category_from_the_section_heading_is_noted_in_the_record(shared_catalogue):
+    context = shared_catalogue.checker().context
+    inherited, own = Record(SourceLocation("x.txt", 5)), Record(SourceLocation("x.txt", 9))
+    for record in (inherited, own):
+        record.add("title", f"A title at {record.location.line}", record.location.line)
+        record.add("category", "Referral Mechanisms", 3)
+    inherited.section = "Referral Mechanisms"
+    concept = URIRef(BASE + "def/categories/referral-mechanisms")
+    notes = {}
+    for name, record in (("inherited", inherited), ("own", own)):
+        graph = graph_of(map_record(record, context))
+        assert concept in set(graph.objects(None, DCTERMS.subject))
+        notes[name] = [str(note) for note in graph.objects(None, SKOS.note)]
+    assert notes == {"inherited": ["Category from the listing: listed under the section "
+                                   "Referral Mechanisms"], "own": []}

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from ..config import LANGUAGE_CODE
 from ..records.model import Problem, Record
 from ..records.values import LONGEST_VALUE
-from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, XSD
+from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, SKOS, XSD
 from .uris import Uris, agent_id, record_id
 from .vocab import NoMatch, VocabIndex
 
@@ -45,6 +45,10 @@ MAPPING: tuple[FieldMap, ...] = (
 (the listing writes "Worldwide") maps to that region: it is a place all the same."""
 
 CONSTANT = ((RDF.type, DCTERMS.BibliographicResource), (DCTERMS.type, DCMITYPE.Text))
+
+SECTION_NOTE = "Category from the listing: listed under the section {}"
+"""The ``skos:note`` of a record whose category came from the section heading above it
+(its own Category field was empty), so that people see where the category came from."""
 
 # Terms used per value, looked up once: attribute access on rdflib's closed
 # namespaces is checked on every call and showed up in ingest profiles.
@@ -97,6 +101,10 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
             _map_value(mapped, record, uri, row, value, (row.field, index), language, context)
+    if record.section:
+        note = Literal(SECTION_NOTE.format(record.section), lang="en")
+        mapped.triples.append((uri, SKOS.note, note))
+        mapped.origins[(SKOS.note, note)] = ("category", 0)
     return mapped
 
 

@@ -94,14 +94,18 @@ def _blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:
 
 def _parse(blocks, is_heading, name, encoding_problems) -> Iterator[Record | Problem]:
     text_blocks: list[list[Line]] = []
+    section: Line | None = None
     for block in blocks:
         first_label = next((i for i, line in enumerate(block) if _label(line.text)), None)
         if first_label is None:
             text_blocks.append(block)
             continue
-        record = _record(text_blocks, block[:first_label], block[first_label].number,
-                         is_heading, name)
+        lead = block[:first_label]
+        text_blocks, heading = _without_headings(text_blocks, lead, is_heading)
+        section = heading or section
+        record = _record(text_blocks, lead, block[first_label].number, name)
         _read_fields(record, block[first_label:])
+        _file_under(record, section)
         last = block[-1].number
         record.problems.extend(replace(problem, field=_field_at(record, number))
                                for number, problem in sorted(encoding_problems.items())
@@ -116,18 +120,35 @@ def _parse(blocks, is_heading, name, encoding_problems) -> Iterator[Record | Pro
                       "(Country, Region, Authors, Year, Category): not read as a record")
 
 
-def _record(text_blocks: list[list[Line]], lead: list[Line], fields_start: int, is_heading,
+def _without_headings(text_blocks: list[list[Line]], lead: list[Line],
+                      is_heading) -> tuple[list[list[Line]], Line | None]:
+    """The paragraphs above a record without the section headings that open them, and
+    the last of those headings. A heading is never the record's only text: that line
+    is its title."""
+    heading = None
+    while (text_blocks and len(text_blocks[0]) == 1 and is_heading(text_blocks[0][0].text)
+           and (len(text_blocks) > 1 or lead)):
+        heading, text_blocks = text_blocks[0][0], text_blocks[1:]
+    return text_blocks, heading
+
+
+def _file_under(record: Record, section: Line | None) -> None:
+    """A record whose own Category field is empty is in the category of the section it
+    is listed under (see docs/sources.md); its own field, when present, wins."""
+    if section is not None and not record.all("category"):
+        record.add("category", section.text, section.number)
+        record.section = section.text
+
+
+def _record(text_blocks: list[list[Line]], lead: list[Line], fields_start: int,
             name: str) -> Record:
     """Title and summary from the text before the fields.
 
-    ``text_blocks`` are the paragraphs above the fields' block, ``lead`` the lines of
-    that block above the first label. The title is the first line of the first
-    paragraph; with no paragraph above, a lone ``lead`` line is the summary (the
-    title line is missing) and a longer lead starts with the title.
+    ``text_blocks`` are the paragraphs above the fields' block (headings removed),
+    ``lead`` the lines of that block above the first label. The title is the first
+    line of the first paragraph; with no paragraph above, a lone ``lead`` line is the
+    summary (the title line is missing) and a longer lead starts with the title.
     """
-    while (text_blocks and len(text_blocks[0]) == 1 and is_heading(text_blocks[0][0].text)
-           and (len(text_blocks) > 1 or lead)):
-        text_blocks = text_blocks[1:]
     paragraphs = text_blocks + ([lead] if lead else [])
     start = paragraphs[0][0].number if paragraphs else fields_start
     if text_blocks or len(lead) > 1:

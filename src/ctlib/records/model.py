@@ -57,6 +57,9 @@ class Record:
     lines: dict[str, list[int]] = field(default_factory=dict)
     problems: list["Problem"] = field(default_factory=list)
     """Problems the reader found in this record (bad bytes, a mistyped label...)."""
+    section: str | None = None
+    """The listing's section heading this record's category came from, when its own
+    Category field was empty (the mapping says so in the record)."""
 
     def add(self, name: str, value: str, line: int) -> None:
         self.values.setdefault(name, []).append(value)
@@ -79,7 +82,8 @@ class Record:
 
     def fingerprint(self) -> tuple:
         """The record's content, independent of where in the file it sits."""
-        return tuple(sorted((name, tuple(values)) for name, values in self.values.items()))
+        content = sorted((name, tuple(values)) for name, values in self.values.items())
+        return tuple(content + [("section", (self.section,))] if self.section else content)
 
 
 class Severity(str, Enum):

@@ -22,7 +22,7 @@ PROPERTY_NAMES = {
     str(SKOS.inScheme): "In scheme", str(SKOS.exactMatch): "Same as",
     str(SKOS.closeMatch): "Close to", str(SKOS.definition): "Definition",
     str(SKOS.hasTopConcept): "Top concepts", str(SKOS.topConceptOf): "Top concept of",
-    str(DCTERMS.description): "Description",
+    str(DCTERMS.description): "Description", str(SKOS.note): "Note",
 }
 ORDER = list(PROPERTY_NAMES)
 LABELS = (str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
