@@ -165,10 +165,20 @@ def build_countries(concepts: dict[str, Concept], m49: dict[str, str]) -> None:
         for lang in ("fr", "es")
     }
 
+    corrections = read_csv("translation-corrections.csv")
+    corrected = set()
+
     def translated(lang: str, msgid: str) -> str | None:
         catalog = translations[lang]._catalog  # only real translations, no fallback
         text = catalog.get(msgid)
-        return text.strip() if text else None
+        if not text:
+            return None
+        text = text.strip()
+        for fix in corrections:
+            if fix["lang"] == lang and fix["wrong"] in text:
+                text = text.replace(fix["wrong"], fix["right"])
+                corrected.add((fix["lang"], fix["wrong"]))
+        return text
 
     placement = {r["alpha2"]: r["m49_parent"] for r in read_csv("m49-countries.csv")}
     qids = {r["alpha2"]: r["wikidata"] for r in read_csv("country-wikidata.csv")}
@@ -213,6 +223,11 @@ def build_countries(concepts: dict[str, Concept], m49: dict[str, str]) -> None:
             if a2 not in known:
                 raise SystemExit(f"groupings.csv: {g['slug']}: unknown member {a2!r}")
             link(concepts, f"{COUNTRIES}/{a2.lower()}", f"{REGIONS}/{g['slug']}")
+    # A correction pycountry no longer needs is dropped, not kept "just in case".
+    unused = [f"{fix['lang']}: {fix['wrong']!r}" for fix in corrections
+              if (fix["lang"], fix["wrong"]) not in corrected]
+    if unused:
+        raise SystemExit(f"translation-corrections.csv: no translation contains {unused}")
 
 
 SCHEMES = {
@@ -410,7 +425,7 @@ def generate() -> dict[Path, str]:
         VOCAB / "countries.ttl": render(
             SCHEMES[COUNTRIES], by_scheme[COUNTRIES],
             "pycountry (ISO 3166-1) and vocab/sources/m49-countries.csv, groupings.csv, "
-            "country-alt-labels.csv, country-wikidata.csv"),
+            "country-alt-labels.csv, country-wikidata.csv, translation-corrections.csv"),
     }
 
 

@@ -25,6 +25,14 @@ def test_generated_vocabularies_are_up_to_date():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_a_typo_of_a_translation_is_corrected_where_the_file_is_generated(shared_catalogue):
+    ivory_coast = URIRef(BASE + "def/countries/ci")
+    spanish = {str(label) for prop in (SKOS.prefLabel, SKOS.altLabel)
+               for label in shared_catalogue.vocab.objects(ivory_coast, prop)
+               if label.language == "es"}
+    assert spanish == {"Costa de Marfil", "República de Costa de Marfil"}
+
+
 def test_no_two_concepts_of_a_scheme_share_a_label(shared_catalogue):
     assert shared_catalogue.vocab_index.clashes == []
 
