@@ -62,10 +62,20 @@ def test_seed_listing_publishes_its_ten_documents(catalogue):
     assert len(titles(catalogue)) == 10
 
 
-def test_reingesting_unchanged_data_checks_nothing_and_keeps_modified(catalogue):
-    ingest([LISTING], catalogue)
+def without_section_heading(tmp_path: Path) -> Path:
+    """The listing without its heading: none of its records gets a category."""
+    path = copy_listing(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nReferral Mechanisms\n", "\n", 1), encoding="utf-8")
+    return path
+
+
+def test_reingesting_unchanged_data_checks_nothing_and_keeps_modified(catalogue, tmp_path):
+    source = without_section_heading(tmp_path)
+    first = ingest([source], catalogue)
+    assert {problem.rule for problem in first.problems} == {"record-subject-missing/minCount"}
     before = modified(catalogue)
-    report = ingest([LISTING], catalogue)
+    report = ingest([source], catalogue)
     assert (report.checked, report.unchanged, report.published) == (0, 10, 10)
     assert len(report.problems) == 10  # the no-category warnings are still reported
     assert modified(catalogue) == before
