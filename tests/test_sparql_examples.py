@@ -23,10 +23,11 @@ from rdflib import Graph
 
 from ctlib.sparql import examples
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
+PARTNER = DATA / "partner.jsonl"
 DOC = ROOT / "docs" / "sparql.md"
 DOC_BASE = "http://localhost:8080/"
 """The base URI the documentation's commands and URLs are written for."""
@@ -139,7 +140,8 @@ def test_client_snippets_send_a_query_the_docs_show_and_check():
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("examples"), [LISTING]) as url:
+    # The partner file adds what the listing no longer has: records without a category.
+    with running_server(tmp_path_factory.mktemp("examples"), [LISTING, PARTNER]) as url:
         yield url
 
 
