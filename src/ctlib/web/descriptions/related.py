@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...rdf.namespaces import DCTERMS, SKOS
+from ...search.query import NO_RECORDS, ConceptCount
 from .page import label_rank
 
 PAGE_SIZE = 50
@@ -33,15 +34,18 @@ class RecordPage:
 class TreeNode:
     uri: str
     label: str
-    count: int
+    count: ConceptCount
     language: str | None
     """The label's."""
     children: list["TreeNode"] = field(default_factory=list)
 
 
 def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> RecordPage:
-    """Records whose place, category (concept) or author (agent) is ``target``."""
-    union = " UNION ".join(f"{{ ?record <{p}> <{target}> }}" for p in LINKS[kind])
+    """Records whose author (agent) is ``target``, or whose place or category (concept)
+    is ``target`` or a concept under it: the records its count counts."""
+    linked = f"?linked <{SKOS.broader}>* <{target}> . " if kind == "concept" else ""
+    union = linked + " UNION ".join(
+        f"{{ ?record <{p}> {'?linked' if linked else f'<{target}>'} }}" for p in LINKS[kind])
     total = _count(store, f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ {union} }}")
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -57,24 +61,24 @@ def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> Re
     return RecordPage(records, total, page, pages)
 
 
-def concept_tree(store: ox.Store, scheme: str, language: str) -> list[TreeNode]:
-    """The scheme's concepts under its top concepts, each with the records that name it
-    and its label best for a page in ``language`` (English where it has none there)."""
+def concept_tree(store: ox.Store, scheme: str, language: str,
+                 counts: dict[str, ConceptCount]) -> list[TreeNode]:
+    """The scheme's concepts under its top concepts, each with its count (``counts``:
+    search.query.concept_counts) and its label best for a page in ``language``
+    (English where it has none there)."""
     rows = store.query(f"""
-        SELECT ?concept ?label ?broader (COUNT(DISTINCT ?record) AS ?count) WHERE {{
+        SELECT ?concept ?label ?broader WHERE {{
           ?concept <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?label .
           OPTIONAL {{ ?concept <{SKOS.broader}> ?broader .
                       ?broader <{SKOS.inScheme}> <{scheme}> }}
-          OPTIONAL {{ {{ ?record <{DCTERMS.spatial}> ?concept }}
-                      UNION {{ ?record <{DCTERMS.subject}> ?concept }} }}
-        }} GROUP BY ?concept ?label ?broader""", use_default_graph_as_union=True)
+        }}""", use_default_graph_as_union=True)
     nodes: dict[str, TreeNode] = {}
     # Each concept's broader concepts once (every label repeats them), in a dict rather
     # than a set: its order is the same in every worker, and so is a page's ETag.
     parents: dict[str, dict[str, None]] = {}
     for row in rows:
         uri, label = row["concept"].value, row["label"]
-        node = nodes.setdefault(uri, TreeNode(uri, label.value, int(row["count"].value),
+        node = nodes.setdefault(uri, TreeNode(uri, label.value, counts.get(uri, NO_RECORDS),
                                               label.language))
         if label_rank(label.language, language) < label_rank(node.language, language):
             node.label, node.language = label.value, label.language
