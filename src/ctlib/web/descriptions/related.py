@@ -1,5 +1,6 @@
 """What pages show beyond a resource's own description: the records about a concept
-or by an agent (paged), and a scheme's concepts as a tree with record counts."""
+(from the search index) or by an agent (from the store), paged, and a scheme's concepts
+as a tree with record counts."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...rdf.namespaces import DCTERMS, SKOS
-from ...search.query import NO_RECORDS, ConceptCount
+from ...rdf.uris import Uris
+from ...search.query import (
+    CONCEPT_FACETS,
+    NO_RECORDS,
+    ConceptCount,
+    SearchIndex,
+    SearchQuery,
+    concept_counts,
+    search,
+)
 from .page import label_rank
 
 PAGE_SIZE = 50
-LINKS = {"concept": (DCTERMS.spatial, DCTERMS.subject), "agent": (DCTERMS.creator,)}
 
 
 @dataclass
@@ -40,12 +49,9 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
 
-def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> RecordPage:
-    """Records whose author (agent) is ``target``, or whose place or category (concept)
-    is ``target`` or a concept under it: the records its count counts."""
-    linked = f"?linked <{SKOS.broader}>* <{target}> . " if kind == "concept" else ""
-    union = linked + " UNION ".join(
-        f"{{ ?record <{p}> {'?linked' if linked else f'<{target}>'} }}" for p in LINKS[kind])
+def records_by(store: ox.Store, agent: str, page: int) -> RecordPage:
+    """Records whose author is ``agent``."""
+    union = f"?record <{DCTERMS.creator}> <{agent}> ."
     total = _count(store, f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ {union} }}")
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -59,6 +65,25 @@ def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> Re
     records = [Listed(r["record"].value, r["title"].value, r["year"].value if r["year"] else None)
                for r in rows]
     return RecordPage(records, total, page, pages)
+
+
+def records_under(index: SearchIndex, uris: Uris, concept: str, page: int) -> RecordPage:
+    """The records a concept's count counts (search.query.concept_counts: those of the
+    concept and of every concept under it), newest first, as the search by it finds
+    them: from the index, where the store took seconds to gather and sort a broad
+    concept's records."""
+    total = concept_counts(index).get(concept, NO_RECORDS).records
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    known = index.concepts.by_uri.get(concept)
+    if not total or known is None:
+        return RecordPage([], total, page, pages)
+    facet = next(f for f, scheme in CONCEPT_FACETS.items() if scheme == known.scheme)
+    found = search(index, SearchQuery(filters={facet: (known.key,)}, sort="newest",
+                                      page=page, size=PAGE_SIZE), "en")
+    return RecordPage([Listed(str(uris.record(hit.id)), hit.title,
+                              None if hit.year is None else str(hit.year))
+                       for hit in found.hits], total, page, pages)
 
 
 def concept_tree(store: ox.Store, scheme: str, language: str,

@@ -25,7 +25,7 @@ from ..core.responses import Rendered, etag, rendered, respond
 from .citations import WRITERS
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
-from .related import concept_tree, records_linking_to
+from .related import concept_tree, records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
 
 blueprint = Blueprint("descriptions", __name__)
@@ -127,18 +127,25 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     kind = "concept" if str(SKOS.Concept) in types else \
         "agent" if str(FOAF.Agent) in types else None
     scheme = str(SKOS.ConceptScheme) in types
-    counts = concept_counts(ctx.search_indexes.of(snapshot)) if kind == "concept" or scheme \
-        else {}
+    index = ctx.search_indexes.of(snapshot) if kind == "concept" or scheme else None
+    counts = concept_counts(index) if index else {}
     return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
-        records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
+        records=_records(snapshot, index, kind, view.subject, page_number),
         count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
         tree=concept_tree(store, view.subject, language, counts) if scheme else None,
         base=ctx.uris.base).encode("utf-8")
+
+
+def _records(snapshot, index, kind: str | None, subject: str, page_number: int):
+    """The records a concept or agent page lists (None on other pages)."""
+    if kind == "concept":
+        return records_under(index, _ctx().uris, subject, page_number)
+    return records_by(snapshot.store, subject, page_number) if kind == "agent" else None
 
 
 def _citation(description: Description, fmt: Format) -> tuple[bytes, str]:
