@@ -137,6 +137,8 @@ class SearchIndex:
             for i, uri, scheme, key, labels, broader in connection.execute(
                 "SELECT id, uri, scheme, key, labels, broader FROM concepts")])
         self.postings = Postings.read(connection)
+        self.counted: dict[str, ConceptCount] | None = None
+        """concept_counts' answer, once computed (a race computes it twice, the same)."""
 
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -246,11 +248,39 @@ def _marks(values) -> str:
     return ", ".join("?" * len(values)) or "NULL"
 
 
-def concept_counts(index: SearchIndex) -> dict[str, int]:
-    """Records per concept URI (with the records of narrower concepts), all records."""
-    uris = {c.id: c.uri for c in index.concepts.by_uri.values()}
-    return {uris[concept]: count(bits)
-            for concept, bits in index.postings.concepts.items() if concept in uris}
+@dataclass(frozen=True)
+class ConceptCount:
+    """What every page says of a concept's records: the one count people see."""
+
+    records: int
+    """Records about the concept or any concept under it (a region counts the records of
+    its sub-regions and countries): what search by the concept finds."""
+    tagged: int
+    """Records that name the concept itself."""
+
+    def words(self, label: str) -> str:
+        """``1,892 records, 1,057 tagged Eastern Europe itself`` (the second part only
+        where the numbers differ)."""
+        said = f"{self.records:,} record{'s' if self.records != 1 else ''}"
+        if self.tagged != self.records:
+            said += f", {self.tagged:,} tagged {label} itself"
+        return said
+
+
+NO_RECORDS = ConceptCount(0, 0)
+
+
+def concept_counts(index: SearchIndex) -> dict[str, ConceptCount]:
+    """Records per concept URI, all records: the count of every page that shows one,
+    worked out once per generation (concepts no record is under are left out)."""
+    if index.counted is None:
+        tagged = dict(index.connection().execute(
+            "SELECT concept, COUNT(*) FROM record_concepts WHERE direct GROUP BY concept"))
+        uris = {c.id: c.uri for c in index.concepts.by_uri.values()}
+        index.counted = {uris[concept]: ConceptCount(count(bits), tagged.get(concept, 0))
+                         for concept, bits in index.postings.concepts.items()
+                         if concept in uris}
+    return index.counted
 
 
 def year_counts(index: SearchIndex) -> list[tuple[int, int]]:

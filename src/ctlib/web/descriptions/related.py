@@ -1,5 +1,6 @@
 """What pages show beyond a resource's own description: the records about a concept
-or by an agent (paged), and a scheme's concepts as a tree with record counts."""
+(from the search index) or by an agent (from the store), paged, and a scheme's concepts
+as a tree with record counts."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...rdf.namespaces import DCTERMS, SKOS
+from ...rdf.uris import Uris
+from ...search.query import (
+    CONCEPT_FACETS,
+    NO_RECORDS,
+    ConceptCount,
+    SearchIndex,
+    SearchQuery,
+    concept_counts,
+    search,
+)
 from .page import label_rank
 
 PAGE_SIZE = 50
-LINKS = {"concept": (DCTERMS.spatial, DCTERMS.subject), "agent": (DCTERMS.creator,)}
 
 
 @dataclass
@@ -33,15 +43,15 @@ class RecordPage:
 class TreeNode:
     uri: str
     label: str
-    count: int
+    count: ConceptCount
     language: str | None
     """The label's."""
     children: list["TreeNode"] = field(default_factory=list)
 
 
-def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> RecordPage:
-    """Records whose place, category (concept) or author (agent) is ``target``."""
-    union = " UNION ".join(f"{{ ?record <{p}> <{target}> }}" for p in LINKS[kind])
+def records_by(store: ox.Store, agent: str, page: int) -> RecordPage:
+    """Records whose author is ``agent``."""
+    union = f"?record <{DCTERMS.creator}> <{agent}> ."
     total = _count(store, f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ {union} }}")
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -57,24 +67,43 @@ def records_linking_to(store: ox.Store, target: str, kind: str, page: int) -> Re
     return RecordPage(records, total, page, pages)
 
 
-def concept_tree(store: ox.Store, scheme: str, language: str) -> list[TreeNode]:
-    """The scheme's concepts under its top concepts, each with the records that name it
-    and its label best for a page in ``language`` (English where it has none there)."""
+def records_under(index: SearchIndex, uris: Uris, concept: str, page: int) -> RecordPage:
+    """The records a concept's count counts (search.query.concept_counts: those of the
+    concept and of every concept under it), newest first, as the search by it finds
+    them: from the index, where the store took seconds to gather and sort a broad
+    concept's records."""
+    total = concept_counts(index).get(concept, NO_RECORDS).records
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    known = index.concepts.by_uri.get(concept)
+    if not total or known is None:
+        return RecordPage([], total, page, pages)
+    facet = next(f for f, scheme in CONCEPT_FACETS.items() if scheme == known.scheme)
+    found = search(index, SearchQuery(filters={facet: (known.key,)}, sort="newest",
+                                      page=page, size=PAGE_SIZE), "en")
+    return RecordPage([Listed(str(uris.record(hit.id)), hit.title,
+                              None if hit.year is None else str(hit.year))
+                       for hit in found.hits], total, page, pages)
+
+
+def concept_tree(store: ox.Store, scheme: str, language: str,
+                 counts: dict[str, ConceptCount]) -> list[TreeNode]:
+    """The scheme's concepts under its top concepts, each with its count (``counts``:
+    search.query.concept_counts) and its label best for a page in ``language``
+    (English where it has none there)."""
     rows = store.query(f"""
-        SELECT ?concept ?label ?broader (COUNT(DISTINCT ?record) AS ?count) WHERE {{
+        SELECT ?concept ?label ?broader WHERE {{
           ?concept <{SKOS.inScheme}> <{scheme}> ; <{SKOS.prefLabel}> ?label .
           OPTIONAL {{ ?concept <{SKOS.broader}> ?broader .
                       ?broader <{SKOS.inScheme}> <{scheme}> }}
-          OPTIONAL {{ {{ ?record <{DCTERMS.spatial}> ?concept }}
-                      UNION {{ ?record <{DCTERMS.subject}> ?concept }} }}
-        }} GROUP BY ?concept ?label ?broader""", use_default_graph_as_union=True)
+        }}""", use_default_graph_as_union=True)
     nodes: dict[str, TreeNode] = {}
     # Each concept's broader concepts once (every label repeats them), in a dict rather
     # than a set: its order is the same in every worker, and so is a page's ETag.
     parents: dict[str, dict[str, None]] = {}
     for row in rows:
         uri, label = row["concept"].value, row["label"]
-        node = nodes.setdefault(uri, TreeNode(uri, label.value, int(row["count"].value),
+        node = nodes.setdefault(uri, TreeNode(uri, label.value, counts.get(uri, NO_RECORDS),
                                               label.language))
         if label_rank(label.language, language) < label_rank(node.language, language):
             node.label, node.language = label.value, label.language

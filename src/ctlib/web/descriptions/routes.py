@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
+from ...search.query import NO_RECORDS, concept_counts
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate, page_language
 from ..core.parameters import MAX_PAGE, whole_number
@@ -24,7 +25,7 @@ from ..core.responses import Rendered, etag, rendered, respond
 from .citations import WRITERS
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
-from .related import concept_tree, records_linking_to
+from .related import concept_tree, records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
 
 blueprint = Blueprint("descriptions", __name__)
@@ -108,7 +109,7 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
     if fmt in CITATION_FORMATS:
         body, content_type = _citation(description, fmt)
     elif fmt.rdf_format is None:
-        body = _html(snapshot.store, description, page_number, language)
+        body = _html(snapshot, description, page_number, language)
     else:
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
@@ -117,23 +118,34 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
                     vary="Accept, Accept-Language" if language else "Accept")
 
 
-def _html(store, description: Description, page_number: int, language: str) -> bytes:
+def _html(snapshot, description: Description, page_number: int, language: str) -> bytes:
     ctx = _ctx()
+    store = snapshot.store
     view = page(description, ctx.uris.base, language)
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
     kind = "concept" if str(SKOS.Concept) in types else \
         "agent" if str(FOAF.Agent) in types else None
+    scheme = str(SKOS.ConceptScheme) in types
+    index = ctx.search_indexes.of(snapshot) if kind == "concept" or scheme else None
+    counts = concept_counts(index) if index else {}
     return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
-        records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
-        tree=concept_tree(store, view.subject, language)
-        if str(SKOS.ConceptScheme) in types else None,
+        records=_records(snapshot, index, kind, view.subject, page_number),
+        count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
+        tree=concept_tree(store, view.subject, language, counts) if scheme else None,
         base=ctx.uris.base).encode("utf-8")
+
+
+def _records(snapshot, index, kind: str | None, subject: str, page_number: int):
+    """The records a concept or agent page lists (None on other pages)."""
+    if kind == "concept":
+        return records_under(index, _ctx().uris, subject, page_number)
+    return records_by(snapshot.store, subject, page_number) if kind == "agent" else None
 
 
 def _citation(description: Description, fmt: Format) -> tuple[bytes, str]:

@@ -24,6 +24,7 @@ from ...describe import Description
 from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ...published.records import RecordIndex
 from ...rdf.namespaces import DCTERMS, RDF, SKOS, XSD
+from ...search.query import NO_RECORDS, concept_counts
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
@@ -52,6 +53,7 @@ class Collection:
     title: str
     concept: str | None = None
     """The concept whose records it holds (with those of its narrower concepts)."""
+    concept_label: str | None = None
 
     def path_for(self, fmt: Format | None) -> str:
         return self.path if fmt is None else f"{self.stem}.{fmt.extension}"
@@ -91,7 +93,7 @@ def concept_records(scheme: str, concept: str, extension: str | None = None):
     if label is None:
         raise NotFound(f"{uri} is not a concept of this catalogue")
     path = uri[len(ctx.uris.base):] + "/records"
-    return _serve(Collection(path, path, f"Records about {label}", uri), extension)
+    return _serve(Collection(path, path, f"Records about {label}", uri, label), extension)
 
 
 def _serve(collection: Collection, extension: str | None):
@@ -129,7 +131,7 @@ def _render(snapshot, collection: Collection, asked: PageRequest, fmt: Format) -
         if collection.concept else None
     page = page_of(RecordIndex(snapshot.registry_path), asked, members)
     if fmt.rdf_format is None:
-        body = _html(collection, asked, page)
+        body = _html(snapshot, collection, asked, page)
     else:
         triples = _triples(snapshot.store, collection, asked, page)
         body = serialize(Description(ox.NamedNode(_url(collection, asked.filters())), triples,
@@ -162,9 +164,11 @@ def _triples(store: ox.Store, collection: Collection, asked: PageRequest,
     return sorted(set(said), key=str)
 
 
-def _html(collection: Collection, asked: PageRequest, page: Page) -> bytes:
+def _html(snapshot, collection: Collection, asked: PageRequest, page: Page) -> bytes:
     ctx = _ctx()
     concept = collection.concept
+    counted = concept_counts(ctx.search_indexes.of(snapshot)).get(concept, NO_RECORDS) \
+        if concept else None
     return render_template(
         "collection.html", collection=collection, page=page, asked=asked, max_size=MAX_SIZE,
         records=[("/" + record_page(r.id), r.title or r.id, r.modified) for r in page.records],
@@ -173,6 +177,7 @@ def _html(collection: Collection, asked: PageRequest, page: Page) -> bytes:
         formats=[(f.label, _url(collection, asked.query(), f), f.media_type)
                  for f in DESCRIPTION_FORMATS],
         concept_href="/" + concept[len(ctx.uris.base):] if concept else None,
+        concept_count=counted.words(collection.concept_label) if concept else None,
         action="/" + collection.path).encode("utf-8")
 
 

@@ -9,7 +9,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 
 from ...rdf.uris import fold
-from ...search.query import CONCEPT_FACETS, authors_by_name, concept_counts, year_counts
+from ...search.query import (
+    CONCEPT_FACETS,
+    NO_RECORDS,
+    authors_by_name,
+    concept_counts,
+    year_counts,
+)
 from ..core.errors import NotFound
 from ..core.negotiation import negotiate_language
 
@@ -47,15 +53,17 @@ def browse_scheme(scheme: str):
         known = ", ".join(f"/browse/{s}" for s in FACET_OF_SCHEME)
         raise NotFound(f"/browse/{scheme}: no such vocabulary; there are {known}")
     ctx = _ctx()
-    counts = _cached("concepts", concept_counts)
     snapshot = ctx.published.snapshot()
     index = ctx.search_indexes.of(snapshot)
+    counts = concept_counts(index)
     language = negotiate_language(request.headers.get("Accept-Language"),
                                   snapshot.label_languages, ctx.config.language)
-    tree = [{"label": c.label(language, ctx.config.language), "depth": c.depth,
-             "count": counts.get(c.uri, 0), "href": "/" + c.uri[len(ctx.uris.base):],
+    tree = [{"label": label, "depth": c.depth, "count": counts.get(c.uri, NO_RECORDS).records,
+             "said": counts.get(c.uri, NO_RECORDS).words(label),
+             "href": "/" + c.uri[len(ctx.uris.base):],
              "search": "/search?" + urlencode({facet: c.key})}
-            for c in index.concepts.in_order(scheme)]
+            for c in index.concepts.in_order(scheme)
+            for label in [c.label(language, ctx.config.language)]]
     return _page("browse.html", view="scheme", title=SCHEME_TITLES[scheme], tree=tree)
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from ...formats import BY_NAME
 from ...published.snapshot import Snapshot
 from ...rdf.namespaces import DCTERMS, SKOS
-from ...search.query import latest_additions, year_counts
+from ...search.query import concept_counts, latest_additions, year_counts
 from ..core.negotiation import negotiate_language
 from ..core.responses import Rendered, etag, rendered, respond
 from ..harvest.collections import modified_time, record_page
@@ -45,33 +45,18 @@ SELECT ?scheme (COUNT(?concept) AS ?n) WHERE {{
   FILTER EXISTS {{ VALUES ?link {{ <{DCTERMS.spatial}> <{DCTERMS.subject}> }}
                   ?record ?link ?concept }}
 }} GROUP BY ?scheme"""
-# Regions are counted hierarchy-aware on one level, the UN M49 sub-regions (Sub-Saharan
-# Africa, Eastern Europe, Central Asia, ...: the areas with an M49 code two steps below
-# the scheme's top concept): a record counts for a sub-region if one of its places is
-# the sub-region or anything under it (an intermediate region, a grouping, a country),
-# once however many of them it names. Continents would say little, the 45 regions at
-# every level would count the same records several times over. Records about the
-# whole world name the top concept itself ("Worldwide"), which gets its own bar. The
-# vocabulary's part comes first as a subquery: as a property path beside the records'
-# places it took Oxigraph minutes at 100,000 records, this way a quarter of a second.
-REGIONS = f"""
-SELECT ?concept (COUNT(DISTINCT ?record) AS ?n) WHERE {{
-  {{ SELECT DISTINCT ?concept ?place WHERE {{
-      {{ ?top <{SKOS.topConceptOf}> <%(scheme)s> .
-        ?concept <{SKOS.inScheme}> <%(scheme)s> ; <{SKOS.notation}> ?code ;
-                 <{SKOS.broader}>/<{SKOS.broader}> ?top .
-        ?place <{SKOS.broader}>* ?concept }}
-      UNION {{ ?concept <{SKOS.topConceptOf}> <%(scheme)s> . BIND (?concept AS ?place) }}
-  }} }}
-  ?record <{DCTERMS.spatial}> ?place .
-}} GROUP BY ?concept"""
-# Categories are counted as records name them: the library assigns the specific topic
-# (Referral Mechanisms rather than Protection and Assistance).
-CATEGORIES = f"""
-SELECT ?concept (COUNT(DISTINCT ?record) AS ?n) WHERE {{
-  ?concept <{SKOS.inScheme}> <%(scheme)s> .
-  ?record <{DCTERMS.subject}> ?concept .
-}} GROUP BY ?concept"""
+# The region chart has a bar for each of the UN M49 sub-regions (Sub-Saharan Africa,
+# Eastern Europe, Central Asia, ...: the areas with an M49 code two steps below the
+# scheme's top concept), counted as every page counts a concept: with everything under
+# it. Continents would say little, the 45 regions at every level would count the same
+# records several times over, and the top concept (Worldwide) would be every record
+# with a place.
+SUB_REGIONS = f"""
+SELECT DISTINCT ?concept WHERE {{
+  ?top <{SKOS.topConceptOf}> <%(scheme)s> .
+  ?concept <{SKOS.inScheme}> <%(scheme)s> ; <{SKOS.notation}> ?code ;
+           <{SKOS.broader}>/<{SKOS.broader}> ?top .
+}}"""
 
 
 @dataclass(frozen=True)
@@ -174,15 +159,17 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         schemes=[{"label": s["label"].value, "concepts": int(s["concepts"].value),
                   "href": _path(s["scheme"].value)} for s in _query(snapshot, SCHEMES)],
         records_per_year=dict(year_counts(index)),
-        regions=_concept_counts(snapshot, REGIONS, str(uris.scheme("regions"))),
-        categories=_concept_counts(snapshot, CATEGORIES, str(uris.scheme("categories"))),
+        regions=_records_of(index, [row["concept"].value for row in _query(
+            snapshot, SUB_REGIONS % {"scheme": uris.scheme("regions")})]),
+        categories=_records_of(index, [c.uri for c in index.concepts.in_order("categories")]),
         latest=[Addition("/" + record_page(identifier), title, year)
                 for identifier, title, year in latest_additions(index, LATEST)])
 
 
-def _concept_counts(snapshot: Snapshot, query: str, scheme: str) -> dict[str, int]:
-    return {row["concept"].value: int(row["n"].value)
-            for row in _query(snapshot, query % {"scheme": scheme})}
+def _records_of(index, concepts: list[str]) -> dict[str, int]:
+    """Each of ``concepts`` that has records, with the count every page shows for it."""
+    counts = concept_counts(index)
+    return {uri: counts[uri].records for uri in concepts if uri in counts}
 
 
 def _query(snapshot: Snapshot, query: str):
