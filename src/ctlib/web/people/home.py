@@ -79,6 +79,8 @@ class Addition:
     href: str
     title: str
     year: int | None
+    added: str
+    """When it was first published (ISO 8601)."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,8 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         records_per_year=dict(year_counts(index)),
         regions=_concept_counts(snapshot, REGIONS, str(uris.scheme("regions"))),
         categories=_concept_counts(snapshot, CATEGORIES, str(uris.scheme("categories"))),
-        latest=[Addition("/" + record_page(identifier), title, year)
-                for identifier, title, year in latest_additions(index, LATEST)])
+        latest=[Addition("/" + record_page(identifier), title, year, added)
+                for identifier, title, year, added in latest_additions(index, LATEST)])
 
 
 def _concept_counts(snapshot: Snapshot, query: str, scheme: str) -> dict[str, int]:
