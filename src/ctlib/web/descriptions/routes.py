@@ -120,10 +120,18 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
 def _html(store, description: Description, page_number: int, language: str) -> bytes:
     ctx = _ctx()
     view = page(description, ctx.uris.base, language)
+    if description.withdrawn:
+        return render_template("withdrawn.html", page=view, description=description,
+                               formats=_format_links(view.subject),
+                               publisher=ctx.config.publisher).encode("utf-8")
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
     kind = "concept" if str(SKOS.Concept) in types else \
         "agent" if str(FOAF.Agent) in types else None
+    tree = concept_tree(store, view.subject, language) \
+        if str(SKOS.ConceptScheme) in types else None
+    if tree:  # the tree lists the top concepts with the rest: once is enough
+        view.properties = [p for p in view.properties if p.iri != str(SKOS.hasTopConcept)]
     return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
@@ -131,8 +139,7 @@ def _html(store, description: Description, page_number: int, language: str) -> b
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
         records=records_linking_to(store, view.subject, kind, page_number) if kind else None,
-        tree=concept_tree(store, view.subject, language)
-        if str(SKOS.ConceptScheme) in types else None,
+        tree=tree,
         base=ctx.uris.base).encode("utf-8")
 
 
