@@ -344,6 +344,26 @@ def test_a_concept_page_leads_to_the_records_of_its_narrower_concepts(base, brow
     page.close()
 
 
+@pytest.mark.parametrize("device", WIDTHS)
+def test_year_bars_are_as_long_as_their_counts(base, browser, device, tmp_path):
+    """The listing has years of 1 and of 2 records: bars of half and all of the track
+    (a cap on the bar's width once made them all about as long)."""
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}browse/years")
+    rows = page.locator("table.years tbody tr")
+    counts = [int(text) for text in rows.locator(".count").all_inner_texts()]
+    lengths = [box["width"] for box in
+               (bar.bounding_box() for bar in rows.locator(".bar").all())]
+    assert set(counts) == {1, 2}
+    longest = max(lengths)
+    for count, length in zip(counts, lengths):
+        assert length == pytest.approx(longest * count / 2, abs=1.5), (count, lengths)
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"years-{device}.png"), full_page=True)
+    page.close()
+
+
 # --- the home page ---
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_the_concept_page_lists_the_ten_records(base):
     page = get(f"{base}def/categories/{CATEGORY}", "text/html")
     assert page.status_code == 200
     text = html.unescape(page.text)
-    assert "Records (10)" in text
+    assert "Records (10 records)" in text  # every one filed under it, none under a narrower one
     assert all(hit["title"] in text for hit in in_category(base)["hits"])
 
 

@@ -1,9 +1,13 @@
 """The home page over HTTP: its charts say what SPARQL on the same server says, its
 latest additions are the records published last, and it is cached per generation."""
 
+import json
+
 import pytest
 import requests
 from lxml import html
+
+from ctlib.web.core.dates import in_words
 
 from .conftest import DATA, ROOT
 from .server import running_server
@@ -164,6 +168,48 @@ def test_the_latest_additions_are_the_records_the_last_ingest_added(base, page):
                                 timeout=30)
         assert response.status_code == 200
         assert html.fromstring(response.content).xpath("string(//h1)") == title
+
+
+def test_the_latest_additions_say_when_each_was_added(page):
+    times = page.xpath('//section[@aria-labelledby="latest"]//ol/li//time')
+    assert len(times) == 10
+    stamps = [time.get("datetime") for time in times]
+    for time, stamp in zip(times, stamps):
+        assert time.text == in_words(stamp) and time.getparent().text == "added "
+    # The second ingest's four records were added after the listing's six.
+    assert min(stamps[:4]) > max(stamps[4:])
+
+
+def test_the_record_count_opens_the_search_of_every_record_newest_first(base, page):
+    [count] = page.xpath("//dl[@class='home-counts']//dt[.='Records']/../dd/a")
+    assert count.get("href") == "/search?sort=newest"
+    found = requests.get(base + "search?sort=newest", headers={"Accept": "application/json"},
+                         timeout=30).json()
+    assert found["total"] == int(count.text) and found["query"]["q"] == ""
+    years = [hit["year"] for hit in found["hits"]]
+    assert years == sorted(years, reverse=True)
+
+
+def test_the_author_count_opens_the_authors_list(base, page):
+    [count] = page.xpath("//dl[@class='home-counts']//dt[.='Authors']/../dd/a")
+    assert count.get("href") == "/browse/authors"
+    authors = html.fromstring(requests.get(base + "browse/authors", timeout=30).content)
+    assert authors.xpath("string(//h1)") == "Authors"
+
+
+def test_a_catalogue_without_categories_shows_no_category_chart(tmp_path):
+    source = tmp_path / "uncategorised.jsonl"
+    source.write_text(json.dumps({"id": "no-category", "title": "A Record Without Category",
+                                  "summary": "Filed under no topic.", "year": "2020",
+                                  "country": ["Switzerland"]}) + "\n")
+    with running_server(tmp_path, [source]) as url:
+        home = requests.get(url, timeout=30)
+        catalog = requests.get(url + "catalog", headers={"Accept": "text/html"}, timeout=30)
+    assert home.status_code == 200 and "A Record Without Category" in home.text
+    assert "Records per category" not in home.text and 'id="records-per-category"' \
+        not in home.text
+    assert catalog.status_code == 200
+    assert "Records by category" not in catalog.text and "(0)" not in catalog.text
 
 
 def test_the_search_form_asks_the_search_page(page):

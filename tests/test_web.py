@@ -1,14 +1,16 @@
 """End to end: the real `ctlib serve` process, spoken to over HTTP."""
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 import requests
+from lxml import html
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from ctlib.formats import DESCRIPTION_FORMATS
+from ctlib.web.core.dates import in_words
 
 from .conftest import ROOT
 from .server import get, running_server, withdrawal_ingests
@@ -168,7 +170,7 @@ def test_html_page_escapes_and_links(base):
 def test_home_page(base):
     page = get(base, BROWSER)
     assert page.status_code == 200
-    assert '<dt>Records</dt><dd><a href="/doc/record/">13</a></dd>' in page.text
+    assert '<dt>Records</dt><dd><a href="/search?sort=newest">13</a></dd>' in page.text
 
 
 def test_record_page_carries_citation_tags_and_schema_org(base):
@@ -204,6 +206,38 @@ def test_scheme_page_shows_the_concept_tree_with_counts(base):
     # unusual-ids.jsonl name it
     assert re.search(r"worldwide\">Worldwide</a>\s*<span class=\"count\">\(\d+ records, "
                      r"7 tagged Worldwide itself\)", page)
+
+
+def test_scheme_page_lists_its_concepts_once(base):
+    page = html.fromstring(get(f"{base}def/regions", BROWSER).content)
+    assert "Top concepts" not in page.xpath("//dt/text()")
+    assert len(page.xpath("//a[@href='/def/regions/worldwide']")) == 1
+
+
+def test_withdrawn_record_page_says_when_in_words_and_where_to_look(base):
+    response = get(f"{base}doc/record/soon-withdrawn", BROWSER)
+    assert response.status_code == 410
+    page = html.fromstring(response.content)
+    [when] = page.xpath("//p[@class='notice']/time")
+    assert when.text == in_words(when.get("datetime"))
+    assert page.xpath("normalize-space(//p[@class='notice'])").startswith(
+        f"Withdrawn from the catalogue on {when.text}.")
+    for rdf_name in ("deprecated", "invalidatedAtTime", "true"):
+        assert rdf_name not in page.xpath("string(//main)").split(), rdf_name
+    title = "A Record That Will Be Withdrawn"
+    assert page.xpath("string(//h1)") == title
+    [search] = page.xpath("//a[starts-with(@href, '/search?')]/@href")
+    assert search == "/search?" + urlencode({"q": title})
+    reference = page.xpath("normalize-space(//section[@class='cite']//p[@class='reference'])")
+    assert reference.startswith(f"{title}.") and f"{base}id/record/soon-withdrawn" in reference
+
+
+def test_not_found_page_offers_a_search(base):
+    response = get(f"{base}doc/record/no-such-record", BROWSER)
+    assert response.status_code == 404
+    [form] = html.fromstring(response.content).xpath("//main//form[@role='search']")
+    assert form.get("action") == "/search" and form.get("method") == "get"
+    assert form.xpath(".//input[@type='search']/@name") == ["q"]
 
 
 def test_markup_in_the_data_is_shown_as_text(base):

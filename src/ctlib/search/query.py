@@ -288,14 +288,15 @@ def year_counts(index: SearchIndex) -> list[tuple[int, int]]:
                   if year is not None)
 
 
-def latest_additions(index: SearchIndex, count: int) -> list[tuple[str, str, int | None]]:
-    """(identifier, title, year) of the ``count`` records first published most recently
-    (not the most recently modified: a correction is not an addition). An ingest adds
-    its new records at one time, often many: among them the newest documents (by year)
-    come first, then by title."""
+def latest_additions(index: SearchIndex, count: int
+                     ) -> list[tuple[str, str, int | None, str]]:
+    """(identifier, title, year, added) of the ``count`` records first published most
+    recently (not the most recently modified: a correction is not an addition). An
+    ingest adds its new records at one time, often many: among them the newest documents
+    (by year) come first, then by title."""
     rows = index.connection().execute(
-        "SELECT id, title, year FROM records ORDER BY added DESC, year DESC NULLS LAST, "
-        "title COLLATE NOCASE, id LIMIT ?", (count,)).fetchall()
+        "SELECT id, title, year, added FROM records ORDER BY added DESC, "
+        "year DESC NULLS LAST, title COLLATE NOCASE, id LIMIT ?", (count,)).fetchall()
     return [tuple(row) for row in rows]
 
 

@@ -122,6 +122,10 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     ctx = _ctx()
     store = snapshot.store
     view = page(description, ctx.uris.base, language)
+    if description.withdrawn:
+        return render_template("withdrawn.html", page=view, description=description,
+                               formats=_format_links(view.subject),
+                               publisher=ctx.config.publisher).encode("utf-8")
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
     kind = "concept" if str(SKOS.Concept) in types else \
@@ -129,6 +133,9 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     scheme = str(SKOS.ConceptScheme) in types
     index = ctx.search_indexes.of(snapshot) if kind == "concept" or scheme else None
     counts = concept_counts(index) if index else {}
+    tree = concept_tree(store, view.subject, language, counts) if scheme else None
+    if tree:  # the tree lists the top concepts with the rest: once is enough
+        view.properties = [p for p in view.properties if p.iri != str(SKOS.hasTopConcept)]
     return render_template(
         "resource.html", page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
@@ -137,7 +144,7 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         if cited else None,
         records=_records(snapshot, index, kind, view.subject, page_number),
         count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
-        tree=concept_tree(store, view.subject, language, counts) if scheme else None,
+        tree=tree,
         base=ctx.uris.base).encode("utf-8")
 
 

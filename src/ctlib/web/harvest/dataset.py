@@ -120,11 +120,12 @@ def _labels(store: ox.Store, concepts, language: str) -> dict[str, str]:
 
 
 def _categories(described: DescribedDataset) -> list[tuple[str, str, int]]:
-    """(label, link, records) of each subset, by label."""
+    """(label, link, records) of each subset with records, by label: a page of "(0)"
+    rows says nothing (the VoID keeps them, for machines)."""
     base = described.site.base
     return sorted((described.labels.get(concept, concept),
                    "/" + concept[len(base):] if concept.startswith(base) else concept, records)
-                  for concept, records in described.facts.subsets.items())
+                  for concept, records in described.facts.subsets.items() if records)
 
 
 def _ctx():

@@ -64,6 +64,8 @@ class Addition:
     href: str
     title: str
     year: int | None
+    added: str
+    """When it was first published (ISO 8601)."""
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,8 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         regions=_records_of(index, [row["concept"].value for row in _query(
             snapshot, SUB_REGIONS % {"scheme": uris.scheme("regions")})]),
         categories=_records_of(index, [c.uri for c in index.concepts.in_order("categories")]),
-        latest=[Addition("/" + record_page(identifier), title, year)
-                for identifier, title, year in latest_additions(index, LATEST)])
+        latest=[Addition("/" + record_page(identifier), title, year, added)
+                for identifier, title, year, added in latest_additions(index, LATEST)])
 
 
 def _records_of(index, concepts: list[str]) -> dict[str, int]:
