@@ -137,7 +137,7 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     if tree:  # the tree lists the top concepts with the rest: once is enough
         view.properties = [p for p in view.properties if p.iri != str(SKOS.hasTopConcept)]
     return render_template(
-        "resource.html", page=view, description=description,
+        _template(cited, kind, scheme), page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
@@ -146,6 +146,14 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
         tree=tree,
         base=ctx.uris.base).encode("utf-8")
+
+
+def _template(cited: Citation | None, kind: str | None, scheme: bool) -> str:
+    """Records, concepts and schemes each have a page of their own; anything else (an
+    agent) has the plain description page."""
+    if cited:
+        return "record.html"
+    return "concept.html" if kind == "concept" or scheme else "resource.html"
 
 
 def _records(snapshot, index, kind: str | None, subject: str, page_number: int):
