@@ -1,4 +1,5 @@
-"""The processes of a benchmark run: a root process and all its descendants."""
+"""A process and all its descendants: the processes of a benchmark run, and those the
+serving-fault tests expect to end with their parent."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from bench.proctree import process_tree
+
 from . import stores
 from .conftest import ROOT
 from .server import Serving, get, serving
@@ -73,7 +75,7 @@ def test_query_processes_die_with_their_worker(tmp_path):
         embedded_store()
         with _endless_query(server):
             worker = _worker_of(_busy_query_process(server), server)
-            left = set(_descendants(worker))
+            left = set(process_tree(worker))
             os.kill(worker, signal.SIGKILL)
             assert _gone(left) == set(), "the fork server, resource tracker or query " \
                                          "processes outlived their web worker"
@@ -86,7 +88,7 @@ def test_nothing_outlives_the_server(tmp_path):
         embedded_store()
         with _endless_query(server):
             _busy_query_process(server)
-            left = set(_descendants(server.process.pid))
+            left = set(process_tree(server.process.pid))
             server.process.kill()
             assert _gone(left) == set(), "workers or their processes outlived the server"
 
@@ -123,7 +125,7 @@ def _busy_query_process(server: Serving) -> int:
     """The query process that uses the CPU (the others wait for a query)."""
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
-        before = {pid: _cpu(pid) for pid in _descendants(server.process.pid)}
+        before = {pid: _cpu(pid) for pid in process_tree(server.process.pid)}
         time.sleep(0.5)
         busy = [pid for pid, seconds in before.items()
                 if _is_query_process(pid) and _cpu(pid) - seconds > 0.2]
@@ -181,19 +183,6 @@ def _is_fork_server(pid: int) -> bool:
         return b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            children.setdefault(_parent(int(entry)), []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, ()))
-    return found
 
 
 # --------------------------------------------------------------------- row limit
