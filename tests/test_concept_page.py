@@ -9,6 +9,7 @@ import pytest
 from lxml import html
 
 from ctlib.web.descriptions.concept_page import code_name, language_name, matched
+from ctlib.web.descriptions.locator import locator
 
 from .conftest import DATA, ROOT
 from .server import get, running_server
@@ -130,6 +131,36 @@ def test_names_of_codes_matches_and_languages():
         ["English", "French", "Spanish", "Portuguese (Brazil)", "No language", "zz"]
 
 
+def inside(view: str, x: float, y: float) -> bool:
+    left, top, width, height = map(float, view.split())
+    return left <= x <= left + width and top <= y <= top + height
+
+
+def test_a_locator_shows_the_country_among_its_neighbours():
+    ivory_coast = locator("384")
+    assert inside(ivory_coast.view, -5.5, -7.5)  # its middle (latitudes negated)
+    assert ivory_coast.outline.startswith("M") and ivory_coast.ring is None
+    malta = locator("470")  # too small to see: ringed
+    assert malta.ring is not None and inside(malta.view, malta.ring[0], malta.ring[1])
+    # the United States with Alaska and Hawaii, not the whole world across the Aleutians
+    assert float(locator("840").view.split()[2]) < 200
+    assert locator("010") is None  # Antarctica is below the map
+    assert locator("999") is None
+
+
+def test_a_country_page_has_a_locator_of_its_own_and_a_region_none(base):
+    page = page_of(base + IVORY_COAST)
+    svg = page.xpath('//figure[@class="locator"]/svg')[0]
+    assert svg.xpath("use/@href") == ["/static/world.svg#land"]
+    assert svg.xpath('path[@class="here"]/@d') == [locator("384").outline]
+    assert words(page.xpath('//figure[@class="locator"]/figcaption')[0]) == \
+        "Côte d'Ivoire on the map"
+    assert page_of(base + EASTERN_EUROPE).xpath('//figure[@class="locator"]') == []
+    world = get(base + "static/world.svg")
+    assert world.status_code == 200 and 'id="land"' in world.text
+    assert "http" not in world.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -148,5 +179,7 @@ def test_a_concept_page_fits_a_phone_and_its_breadcrumb_wraps(base, tmp_path):
                              ".map(li => Math.round(li.getBoundingClientRect().top))")
         assert len(tops) == 5 and len(set(tops)) > 1, tops
         assert page.get_by_role("link", name="Search the records about this").is_visible()
+        land = page.locator("figure.locator use").bounding_box()  # world.svg was loaded
+        assert land is not None and land["width"] > 300, land
         page.screenshot(path=str(tmp_path / "concept-phone.png"), full_page=True)
         chromium.close()

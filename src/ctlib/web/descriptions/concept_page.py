@@ -17,6 +17,7 @@ from ...describe import Description
 from ...rdf.namespaces import DCTERMS, RDF, SKOS
 from ...rdf.uris import Uris
 from ...search.query import NO_RECORDS, ConceptCount, SearchIndex, concept_counts, scheme_records
+from .locator import Locator, locator
 from .page import Page, Property, Value, label_rank
 from .related import TreeNode, concept_filter, concept_tree
 
@@ -106,6 +107,8 @@ class ConceptView:
     tree: list[TreeNode] = field(default_factory=list)
     concepts: int = 0
     """A scheme's concepts."""
+    locator: Locator | None = None
+    """A country's map."""
 
 
 def concept_view(description: Description, view: Page, store: ox.Store, index: SearchIndex,
@@ -117,6 +120,8 @@ def concept_view(description: Description, view: Page, store: ox.Store, index: S
     own_scheme = scheme_name or next(
         (uris.scheme_name(o.value) for o in description.objects(str(SKOS.inScheme))), None)
     counts = concept_counts(index)
+    codes = [Labelled(code_name(own_scheme, v.text), v.text)
+             for v in _values(by_iri, SKOS.notation)]
     tree = concept_tree(store, subject, language, counts) if scheme_name else []
     in_scheme = _values(by_iri, SKOS.inScheme)
     return ConceptView(
@@ -129,16 +134,18 @@ def concept_view(description: Description, view: Page, store: ox.Store, index: S
         about=_values(by_iri, SKOS.definition) + _values(by_iri, DCTERMS.description),
         labels=[(name, by_language(_values(by_iri, iri), language))
                 for iri, name in LABEL_NAMES.items() if iri in by_iri],
-        codes=[Labelled(code_name(own_scheme, v.text), v.text)
-               for v in _values(by_iri, SKOS.notation)],
-        matches=[(name, [matched(v.href or v.text) for v in _values(by_iri, iri)])
+        codes=codes,
+        matches=[(name, sorted((matched(v.href or v.text) for v in _values(by_iri, iri)),
+                               key=lambda m: (m.name, m.text)))
                  for iri, name in MATCH_NAMES.items() if iri in by_iri],
         broader=_by_label(_values(by_iri, SKOS.broader)),
         narrower=_by_label(_values(by_iri, SKOS.narrower)),
         sources=[Value(SOURCES.get(iri, iri), iri)
                  for iri in (v.href or v.text for v in _values(by_iri, DCTERMS.source))],
         others=[p for p in view.properties if p.iri not in SHOWN_APART],
-        tree=tree, concepts=_size(tree))
+        tree=tree, concepts=_size(tree),
+        locator=next((locator(c.text) for c in codes if c.name == "M49"), None)
+        if own_scheme == "countries" else None)
 
 
 def _values(by_iri: dict[str, Property], iri) -> list[Value]:
