@@ -64,14 +64,12 @@ class Crumb:
 
 @dataclass
 class Labelled:
-    """A value under a name that says what it is: "French: Europe orientale",
-    "M49: 151", "Wikidata: Q1008"."""
+    """A code or a match under a name that says what it is: "M49: 151", "Wikidata:
+    Q1008"."""
 
     name: str
     text: str
     href: str | None = None
-    language: str | None = None
-    """The text's own."""
     note: str | None = None
 
 
