@@ -283,6 +283,14 @@ def concept_counts(index: SearchIndex) -> dict[str, ConceptCount]:
     return index.counted
 
 
+def scheme_records(index: SearchIndex, scheme: str) -> int:
+    """Records about any concept of ``scheme`` (its name: "regions"), each once: what a
+    scheme's page counts."""
+    bitmaps = index.postings.concepts
+    return count(index.postings.union(bitmaps[c.id] for c in index.concepts.in_order(scheme)
+                                      if c.id in bitmaps))
+
+
 def year_counts(index: SearchIndex) -> list[tuple[int, int]]:
     return sorted((year, count(bits)) for year, bits in index.postings.years.items()
                   if year is not None)

@@ -75,15 +75,24 @@ def records_under(index: SearchIndex, uris: Uris, concept: str, page: int) -> Re
     total = concept_counts(index).get(concept, NO_RECORDS).records
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    known = index.concepts.by_uri.get(concept)
-    if not total or known is None:
+    selected = concept_filter(index, concept)
+    if not total or selected is None:
         return RecordPage([], total, page, pages)
-    facet = next(f for f, scheme in CONCEPT_FACETS.items() if scheme == known.scheme)
-    found = search(index, SearchQuery(filters={facet: (known.key,)}, sort="newest",
-                                      page=page, size=PAGE_SIZE), "en")
+    found = search(index, SearchQuery(filters={facet: (key,) for facet, key in selected.items()},
+                                      sort="newest", page=page, size=PAGE_SIZE), "en")
     return RecordPage([Listed(str(uris.record(hit.id)), hit.title,
                               None if hit.year is None else str(hit.year))
                        for hit in found.hits], total, page, pages)
+
+
+def concept_filter(index: SearchIndex, concept: str) -> dict[str, str] | None:
+    """The search filter that finds the records under ``concept`` ({facet: key}, as the
+    search page's parameters), None for a concept the index does not know."""
+    known = index.concepts.by_uri.get(concept)
+    if known is None:
+        return None
+    facet = next(f for f, scheme in CONCEPT_FACETS.items() if scheme == known.scheme)
+    return {facet: known.key}
 
 
 def concept_tree(store: ox.Store, scheme: str, language: str,

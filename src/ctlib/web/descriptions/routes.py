@@ -17,15 +17,15 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
-from ...search.query import NO_RECORDS, concept_counts
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate, page_language
 from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
 from .citations import WRITERS
+from .concept_page import concept_view
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
-from .related import concept_tree, records_by, records_under
+from .related import records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
 
 blueprint = Blueprint("descriptions", __name__)
@@ -132,10 +132,8 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         "agent" if str(FOAF.Agent) in types else None
     scheme = str(SKOS.ConceptScheme) in types
     index = ctx.search_indexes.of(snapshot) if kind == "concept" or scheme else None
-    counts = concept_counts(index) if index else {}
-    tree = concept_tree(store, view.subject, language, counts) if scheme else None
-    if tree:  # the tree lists the top concepts with the rest: once is enough
-        view.properties = [p for p in view.properties if p.iri != str(SKOS.hasTopConcept)]
+    concept = concept_view(description, view, store, index, ctx.uris, language) \
+        if index else None
     return render_template(
         _template(cited, kind, scheme), page=view, description=description,
         formats=_format_links(view.subject), citation=cited,
@@ -143,8 +141,7 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
         records=_records(snapshot, index, kind, view.subject, page_number),
-        count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
-        tree=tree,
+        concept=concept,
         base=ctx.uris.base).encode("utf-8")
 
 
