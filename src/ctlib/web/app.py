@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from ..config import Config, load_config
+from ..published.nearby import NearbyIdentifiers
 from ..published.records import ConceptMembers
 from ..published.snapshot import Published
 from ..rdf.uris import Uris
@@ -33,6 +34,7 @@ class WebContext:
         self.published = Published(config)
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
+        self.nearby = NearbyIdentifiers(self.uris, config.language)
         self.search_indexes = search.SearchIndexes()
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None

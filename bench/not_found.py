@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The "not found" page of a mistyped record identifier, with its suggestions.
+
+    PYTHONPATH=src python bench/not_found.py N
+
+Generates N records (bench/generate.py, JSON Lines), ingests and serves them with
+tests/server.py's running_server, then asks for 20 record identifiers with one letter
+changed: as HTML (suggestions: the first request of a worker reads the generation's
+identifiers, the others reuse them) and as Turtle (a plain-text error, no suggestions).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.server import running_server  # noqa: E402
+
+ASKED = 20
+
+
+def main(records: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "catalogue.jsonl"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(records),
+                        "--format", "jsonl", "-o", str(source)], check=True)
+        with running_server(Path(folder), [source]) as base:
+            mistyped = [_mistype(uri.rsplit("/", 1)[-1]) for uri in _records(base)]
+            for accept in ("text/html", "text/turtle"):
+                times = [_time(f"{base}doc/record/{identifier}", accept)
+                         for identifier in mistyped]
+                print(f"{accept}: first {times[0]:.0f} ms, then median "
+                      f"{statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms")
+
+
+def _records(base: str) -> list[str]:
+    page = requests.get(f"{base}doc/record/", headers={"Accept": "application/ld+json"},
+                        timeout=600).json()
+    return [node["@id"] for node in page["@graph"] if "/id/record/" in node["@id"]][:ASKED]
+
+
+def _mistype(identifier: str) -> str:
+    middle = len(identifier) // 2
+    return identifier[:middle] + ("x" if identifier[middle] != "x" else "y") + \
+        identifier[middle + 1:]
+
+
+def _time(url: str, accept: str) -> float:
+    start = time.perf_counter()
+    response = requests.get(url, headers={"Accept": accept}, timeout=600)
+    elapsed = 1000 * (time.perf_counter() - start)
+    assert response.status_code == 404, response.status_code
+    if accept == "text/html":
+        assert "Did you mean" in response.text
+    return elapsed
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
