@@ -5,8 +5,9 @@
 
 Generates N records (bench/generate.py, JSON Lines), ingests and serves them with
 tests/server.py's running_server, then asks for 20 record identifiers with one letter
-changed: as HTML (suggestions: the first request of a worker reads the generation's
-identifiers, the others reuse them) and as Turtle (a plain-text error, no suggestions).
+changed: as Turtle first (a plain-text error, no suggestions; it also opens the
+generation in the workers), then as HTML (with suggestions: the first HTML request of
+each of the two workers reads the generation's identifiers, the others reuse them).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def main(records: int) -> None:
                         "--format", "jsonl", "-o", str(source)], check=True)
         with running_server(Path(folder), [source]) as base:
             mistyped = [_mistype(uri.rsplit("/", 1)[-1]) for uri in _records(base)]
-            for accept in ("text/html", "text/turtle"):
+            for accept in ("text/turtle", "text/html"):
                 times = [_time(f"{base}doc/record/{identifier}", accept)
                          for identifier in mistyped]
                 print(f"{accept}: first {times[0]:.0f} ms, then median "

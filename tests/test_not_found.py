@@ -58,8 +58,9 @@ def test_a_mistyped_concept_or_scheme_suggests_the_one_meant(base, path, meant, 
 
 
 def test_suggestions_are_escaped_and_their_links_encoded(base):
-    page = html(base + "doc/record/<script>alert(1)</script>hostile-markup")
+    page = html(base + "doc/record/<b>hostile-markup")
     assert page.status_code == 404
+    assert "<b>" not in page.text and "%3Cb%3Ehostile-markup is not in" in page.text
     assert "<script>" not in page.text and "&lt;script&gt;alert(&#39;title&#39;)" in page.text
     assert ("/doc/record/hostile-markup", "<script>alert('title')</script> & Other \"Quotes\"",
             "hostile-markup") in suggested(page.text)
