@@ -13,34 +13,23 @@ each of the two workers reads the generation's identifiers, the others reuse the
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.server import running_server  # noqa: E402
+from served import generated_catalogue  # bench/ is the script directory
 
 ASKED = 20
 
 
 def main(records: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "catalogue.jsonl"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(records),
-                        "--format", "jsonl", "-o", str(source)], check=True)
-        with running_server(Path(folder), [source]) as base:
-            mistyped = [_mistype(uri.rsplit("/", 1)[-1]) for uri in _records(base)]
-            for accept in ("text/turtle", "text/html"):
-                times = [_time(f"{base}doc/record/{identifier}", accept)
-                         for identifier in mistyped]
-                print(f"{accept}: first {times[0]:.0f} ms, then median "
-                      f"{statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms")
+    with generated_catalogue(records) as base:
+        mistyped = [_mistype(uri.rsplit("/", 1)[-1]) for uri in _records(base)]
+        for accept in ("text/turtle", "text/html"):
+            times = [_time(f"{base}doc/record/{identifier}", accept)
+                     for identifier in mistyped]
+            print(f"{accept}: first {times[0]:.0f} ms, then median "
+                  f"{statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms")
 
 
 def _records(base: str) -> list[str]:
