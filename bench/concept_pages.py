@@ -10,18 +10,11 @@ times the first request of each page (each is cached per generation afterwards).
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.server import running_server  # noqa: E402
+from served import generated_catalogue  # bench/ is the script directory
 
 PAGES = ["def/regions/worldwide", "def/regions/worldwide?page=2", "def/regions/worldwide?page=300",
          "def/regions/europe", "def/regions/eastern-europe",
@@ -30,16 +23,12 @@ PAGES = ["def/regions/worldwide", "def/regions/worldwide?page=2", "def/regions/w
 
 
 def main(records: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "catalogue.jsonl"
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(records),
-                        "--format", "jsonl", "-o", str(source)], check=True)
-        with running_server(Path(folder), [source]) as base:
-            _get(base + "def/countries")
-            for path in PAGES:
-                start = time.perf_counter()
-                status = _get(base + path)
-                print(f"/{path}: {status}, {1000 * (time.perf_counter() - start):.0f} ms")
+    with generated_catalogue(records) as base:
+        _get(base + "def/countries")
+        for path in PAGES:
+            start = time.perf_counter()
+            status = _get(base + path)
+            print(f"/{path}: {status}, {1000 * (time.perf_counter() - start):.0f} ms")
 
 
 def _get(url: str) -> int:

@@ -415,3 +415,23 @@ def test_the_home_page_search_box_asks_the_search_page(home_base, browser):
         search.get_by_role("button", name="Search").click()
     assert page.url == f"{home_base}search?q=border+officials"
     page.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_dataset_page_and_a_mistyped_record_read_as_pages_for_people(base, browser, device,
+                                                                     tmp_path):
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}catalog")
+    download = page.get_by_role("link", name="Download catalogue.nt.gz")
+    assert download.is_visible() and download.get_attribute("href") == "/dump/catalogue.nt.gz"
+    assert page.get_by_role("cell", name="Records").first.is_visible()
+    assert_no_sideways_scroll(page, width)
+    page.screenshot(path=str(tmp_path / f"catalog-{device}.png"), full_page=True)
+    response = page.goto(f"{base}doc/record/{RECORD[:5]}x{RECORD[6:]}")
+    assert response.status == 404
+    assert_no_sideways_scroll(page, width)
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}doc/record/{RECORD}"
+    page.close()

@@ -114,6 +114,12 @@ class RecordIndex:
             return frozenset(identifier for (identifier,) in connection.execute(
                 "SELECT id FROM records WHERE withdrawn IS NOT NULL"))
 
+    def titles(self) -> dict[str, str | None]:
+        """Identifier -> title of every published record (not withdrawn)."""
+        with closing(self._connect()) as connection:
+            return dict(connection.execute(
+                "SELECT id, title FROM records WHERE withdrawn IS NULL"))
+
     def bounds(self) -> tuple[str | None, str | None]:
         """The earliest and latest modification times."""
         with closing(self._connect()) as connection:

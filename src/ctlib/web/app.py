@@ -9,13 +9,14 @@ from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from ..config import Config, load_config
+from ..published.nearby import NearbyIdentifiers
 from ..published.records import ConceptMembers
 from ..published.snapshot import Published
 from ..rdf.uris import Uris
 from ..rdf.xml_safe import xml_safe
 from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
-from .core import dates, errors
+from .core import dates, errors, sizes
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
@@ -33,6 +34,7 @@ class WebContext:
         self.published = Published(config)
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
+        self.nearby = NearbyIdentifiers(self.uris, config.language)
         self.search_indexes = search.SearchIndexes()
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None
@@ -61,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.jinja_env.globals["site_title"] = config.title
     app.jinja_env.finalize = _xml_safe
     app.jinja_env.filters["in_words"] = dates.in_words
+    app.jinja_env.filters["size_in_words"] = sizes.in_words
     errors.init_app(app)
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(

@@ -3,6 +3,9 @@ browsers and as plain text for everything else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
@@ -12,14 +15,27 @@ from .negotiation import negotiate
 ERROR_FORMATS = (BY_NAME["html"],)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A page that may be the one looked for: a link, its words, and what names it."""
+
+    href: str
+    text: str
+    identifier: str
+
+
 class HTTPProblem(Exception):
     status = 500
     title = "Server error"
 
-    def __init__(self, message: str, headers: dict | None = None):
+    def __init__(self, message: str, headers: dict | None = None,
+                 suggest: Callable[[], list[Suggestion]] | None = None):
+        """``suggest`` is called only for a page that people read: finding what is
+        close costs more than a machine's plain error deserves."""
         super().__init__(message)
         self.message = message
         self.headers = headers or {}
+        self.suggest = suggest
 
 
 class BadRequest(HTTPProblem):
@@ -47,7 +63,8 @@ def render_problem(problem: HTTPProblem):
     headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", **problem.headers}
     if _wants_html():
         body = render_template("error.html", status=problem.status, title=problem.title,
-                               message=problem.message)
+                               message=problem.message,
+                               suggestions=problem.suggest() if problem.suggest else [])
         return body, problem.status, {"Content-Type": "text/html; charset=utf-8", **headers}
     body = f"{problem.status} {problem.title}\n\n{problem.message}\n"
     return body, problem.status, {"Content-Type": "text/plain; charset=utf-8", **headers}

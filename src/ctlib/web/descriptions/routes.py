@@ -23,6 +23,7 @@ from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
 from .citations import WRITERS
 from .concept_page import concept_view
+from .not_found import suggestions
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
 from .related import records_by, records_under
@@ -80,7 +81,8 @@ def _serve(target: Target) -> Response:
                              lambda: _render(snapshot, target, fmt, page_number, language))
     if entry is None:
         raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
-                       headers={"Vary": "Accept"})
+                       headers={"Vary": "Accept"},
+                       suggest=lambda: suggestions(_ctx().nearby, snapshot, target))
     status, headers, body = respond(
         entry, request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"), content_location(target, fmt))

@@ -17,7 +17,7 @@ from rdflib import Graph
 from ... import dumps
 from ...dataset.dcat import catalog_graph
 from ...dataset.facts import DatasetFacts
-from ...dataset.void import DescribedDataset, Site, target_name, void_graph
+from ...dataset.void import DescribedDataset, Site, void_graph
 from ...describe import Description
 from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import SKOS
@@ -26,6 +26,7 @@ from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.rendering import serialize
 from ..descriptions.routes import format_links, link_header
+from . import dataset_page
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -72,9 +73,9 @@ def _render(snapshot, path: str, fmt: Format) -> Rendered:
         body = render_template(
             "dataset.html", described=described, heading=HEADINGS[path], path=path,
             formats=format_links(path),
-            categories=_categories(described),
-            targets={s.target_space: target_name(s.target_space)
-                     for s in described.facts.linksets}).encode("utf-8")
+            categories=_categories(described), classes=dataset_page.classes(described.facts),
+            linksets=dataset_page.linksets(described.facts),
+            licence=dataset_page.licence_name(described.site.licence)).encode("utf-8")
     else:
         triples = _triples(BUILDERS[path](described))
         body = serialize(Description(ox.NamedNode(_ctx().absolute(path)), triples,
