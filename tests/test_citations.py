@@ -324,11 +324,11 @@ def test_the_cite_box_shows_markup_in_a_record_as_text(base):
 def test_other_pages_have_no_cite_box(base):
     for path in ("doc/agent/rakeb-messele", "def/regions/europe"):
         page = get(base + path, "text/html").text
-        assert 'class="cite"' not in page and "cite.js" not in page, path
+        assert 'class="cite"' not in page and "copy.js" not in page, path
 
 
 def test_a_withdrawn_record_keeps_its_reference_but_offers_no_citation_files(base):
     """Its citation formats answer 410; the page still says how to cite what it was."""
     page = get(base + "doc/record/soon-withdrawn", "text/html").text
     assert '<p class="reference"><cite>A Record That Will Be Withdrawn</cite>' in page
-    assert "cite.js" not in page and ".bib" not in page and "BibTeX" not in page
+    assert "copy.js" not in page and ".bib" not in page and "BibTeX" not in page

@@ -25,5 +25,5 @@ PREFIXES = {
     "void": str(VOID), "xsd": str(XSD),
 }
 
-__all__ = ["DCAT", "DCMITYPE", "DCTERMS", "FOAF", "ISO639_1", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
-           "SDO", "SH", "SKOS", "VOID", "XSD"]
+__all__ = ["DCAT", "DCMITYPE", "DCTERMS", "FOAF", "ISO639_1", "OWL", "PREFIXES", "PROV", "RDF",
+           "RDFS", "SDO", "SH", "SKOS", "VOID", "XSD"]

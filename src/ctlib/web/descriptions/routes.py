@@ -12,7 +12,16 @@ import json
 from datetime import datetime
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+)
+from markupsafe import Markup
 
 from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
@@ -21,10 +30,11 @@ from ...search.query import NO_RECORDS, concept_counts
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate, page_language
 from ..core.parameters import MAX_PAGE, whole_number
-from ..core.responses import Rendered, etag, rendered, respond
+from ..core.responses import Rendered, etag, rendered, respond, with_body
 from .citations import WRITERS
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
+from .record_page import BACK_MARKER, back_to_results, more_like_this, record_sections
 from .related import concept_tree, records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
 
@@ -81,10 +91,25 @@ def _serve(target: Target) -> Response:
     if entry is None:
         raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
                        headers={"Vary": "Accept"})
+    back = back_to_results(request.args.get("back")) if fmt.name == "html" else None
+    if back is not None:
+        entry = _with_back_link(entry, back, fmt, language)
     status, headers, body = respond(
         entry, request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"), content_location(target, fmt))
     return current_app.response_class(body, status=status, headers=headers)
+
+
+def _with_back_link(entry: Rendered, href: str, fmt: Format, language: str | None
+                    ) -> Rendered:
+    """The cached record page with a "Back to results" link for this visitor alone:
+    the cache keeps one page per record, whatever search led to it."""
+    marker = BACK_MARKER.encode()
+    if marker not in entry.body:
+        return entry
+    link = str(get_template_attribute("_back_link.html", "back_link")(href)).encode("utf-8")
+    body = entry.body.replace(marker, link, 1)
+    return with_body(entry, body, etag(body, fmt, language))
 
 
 def content_location(target: Target, fmt: Format) -> str | None:
@@ -136,8 +161,9 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     tree = concept_tree(store, view.subject, language, counts) if scheme else None
     if tree:  # the tree lists the top concepts with the rest: once is enough
         view.properties = [p for p in view.properties if p.iri != str(SKOS.hasTopConcept)]
+    record = _record(snapshot, description, view) if cited else {}
     return render_template(
-        _template(cited, kind, scheme), page=view, description=description,
+        _template(cited, kind, scheme), page=view, description=description, **record,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
@@ -146,6 +172,16 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         count=counts.get(view.subject, NO_RECORDS) if kind == "concept" else None,
         tree=tree,
         base=ctx.uris.base).encode("utf-8")
+
+
+def _record(snapshot, description: Description, view) -> dict:
+    """What a record page shows besides its description and citation."""
+    ctx = _ctx()
+    identifier = unquote(view.subject.rpartition("/")[2])
+    return {"sections": record_sections(view, description),
+            "similar": more_like_this(ctx.search_indexes.of(snapshot), ctx.uris, description,
+                                      identifier),
+            "back_marker": Markup(BACK_MARKER)}
 
 
 def _template(cited: Citation | None, kind: str | None, scheme: bool) -> str:
