@@ -13,7 +13,7 @@ from ...rdf.mapping import SECTION_NOTE
 from ...rdf.namespaces import DCAT, DCMITYPE, DCTERMS, SDO, SKOS
 from ...rdf.uris import Uris
 from ...search.index import author_name_key
-from ...search.query import CONCEPT_FACETS, FACETS, SearchIndex, SearchQuery, search
+from ...search.query import CONCEPT_FACETS, FACETS, SearchIndex, SearchQuery, by_year
 from ..core.dates import in_words
 from .page import Page, Property, Value
 from .related import Listed
@@ -162,11 +162,11 @@ def more_like_this(index: SearchIndex, uris: Uris, description: Description,
 
 def _similar(index: SearchIndex, uris: Uris, heading: str, query: SearchQuery,
              identifier: str) -> Similar:
-    results = search(index, query, "en")
-    others = [hit for hit in results.hits if hit.id != identifier][:SIMILAR]
+    total, hits = by_year(index, query)
+    others = [hit for hit in hits if hit.id != identifier][:SIMILAR]
     listed = [Listed(str(uris.record(hit.id)), hit.title,
                      None if hit.year is None else str(hit.year)) for hit in others]
-    return Similar(heading, listed, max(results.total - 1, len(listed)), search_url(query))
+    return Similar(heading, listed, max(total - 1, len(listed)), search_url(query))
 
 
 def search_url(query: SearchQuery) -> str:
