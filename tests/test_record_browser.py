@@ -5,10 +5,8 @@ import pytest
 
 from .conftest import ROOT
 from .server import running_server
-from .test_browser import WIDTHS, assert_no_sideways_scroll, browser  # noqa: F401
-
-RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
-TITLE = "Desk Review of Counter-Trafficking Initiatives in IGAD and EAC Regions"
+from .test_browser import RECORD, TITLE, WIDTHS, assert_no_sideways_scroll
+from .test_browser import browser as browser  # the fixture, shared
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +17,20 @@ def base(tmp_path_factory):
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_copy_link_copies_the_records_uri(base, browser, device, tmp_path):
+def test_the_record_page_fits_the_screen(base, browser, device, tmp_path):
     width, height = WIDTHS[device]
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.goto(f"{base}doc/record/{RECORD}")
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{base}doc/record/{RECORD}?back=q%3Ddesk")
+    assert page.get_by_role("heading", level=2, name="More like this").is_visible()
     assert_no_sideways_scroll(page, width)
     page.screenshot(path=str(tmp_path / f"record-{device}.png"), full_page=True)
+    page.close()
+
+
+def test_copy_link_copies_the_records_uri(base, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{base}doc/record/{RECORD}")
     page.get_by_role("button", name="Copy link").click()
     page.locator("#copy-link-status").filter(has_text="Copied.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == f"{base}id/record/{RECORD}"
