@@ -8,9 +8,10 @@ from urllib.parse import quote
 import lxml.html
 import pytest
 
+from ctlib.records.tabular import read_csv
 from ctlib.web.descriptions.record_page import back_to_results
 
-from .conftest import ROOT, run
+from .conftest import ROOT, cli_env, run
 from .server import get, running_server
 
 AUTHOR = "Grace Hopper"
@@ -21,6 +22,7 @@ WITH_URL = {"id": "U-1", "title": "Handbook Online", "summary": "First part.\n\n
 SAME_AUTHOR = {"id": "U-2", "title": "Handbook Offline", "authors": [AUTHOR], "year": 2012,
                "category": ["Referral Mechanisms"]}
 TURTLE_URL = "<https://docs.example.org/handbook.pdf?lang=en&part=1>"
+RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +159,22 @@ def test_a_url_that_is_no_web_address_is_a_violation_of_its_field(tmp_path, url)
                 if "record-url" in line)
     assert line.startswith(f"{source}:1  B-1  url  ") and "violation" in line
     assert "absolute web address starting with http:// or https://" in line
+
+
+def test_a_record_page_needs_no_search_index_only_its_lists_do(tmp_path):
+    settings = {"CTLIB_BASE_URI": "http://library.example/"}
+    run(tmp_path, "ingest", "-q", ROOT / "data" / "library-listing.txt",
+        env=cli_env(tmp_path) | settings)
+    ((tmp_path / "var" / "current").resolve() / "search.sqlite").unlink()
+    with running_server(tmp_path, settings=settings) as base:
+        assert get(f"{base}search", "text/html").status_code == 503
+        response = get(f"{base}doc/record/{RECORD}", "text/html")
+        assert response.status_code == 200 and "Technical details" in response.text
+        assert "More like this" not in response.text
+
+
+def test_a_csv_url_column_is_the_records_url(tmp_path):
+    source = tmp_path / "urls.csv"
+    source.write_text("id,title,url\nC-1,With an address,https://example.org/a.pdf\n")
+    record = next(iter(read_csv(source)))
+    assert record.first("url") == "https://example.org/a.pdf"

@@ -27,7 +27,7 @@ from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
 from ...search.query import NO_RECORDS, concept_counts
-from ..core.errors import NotAcceptable, NotFound
+from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate, page_language
 from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond, with_body
@@ -176,12 +176,20 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
 
 def _record(snapshot, description: Description, view) -> dict:
     """What a record page shows besides its description and citation."""
-    ctx = _ctx()
-    identifier = unquote(view.subject.rpartition("/")[2])
     return {"sections": record_sections(view, description),
-            "similar": more_like_this(ctx.search_indexes.of(snapshot), ctx.uris, description,
-                                      identifier),
+            "similar": _similar(snapshot, description, unquote(view.subject.rpartition("/")[2])),
             "back_marker": Markup(BACK_MARKER)}
+
+
+def _similar(snapshot, description: Description, identifier: str) -> list:
+    """More like this, when the generation has a search index of this version: a record
+    page is there without one (the search page says why it is not)."""
+    ctx = _ctx()
+    try:
+        index = ctx.search_indexes.of(snapshot)
+    except ServiceUnavailable:
+        return []
+    return more_like_this(index, ctx.uris, description, identifier)
 
 
 def _template(cited: Citation | None, kind: str | None, scheme: bool) -> str:
