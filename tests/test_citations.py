@@ -308,14 +308,15 @@ def test_the_record_page_has_a_cite_box(base):
         assert f'<link rel="alternate" type="{fmt.media_type}"' in page
     entry = re.search(r'<pre id="bibtex">(.*?)</pre>', box, re.DOTALL).group(1)
     assert html.unescape(entry) == get(f"{base}doc/record/{RECORD}.bib").text
-    assert '<button type="button" id="copy-bibtex" hidden>' in box
-    script = re.search(r'<script src="(/static/cite\.js[^"]*)" defer>', page).group(1)
+    assert '<button type="button" id="copy-bibtex" data-copy="bibtex"' in box
+    script = re.search(r'<script src="(/static/copy\.js[^"]*)" defer>', page).group(1)
     assert get(base + script.lstrip("/")).status_code == 200
 
 
 def test_the_cite_box_shows_markup_in_a_record_as_text(base):
     page = get(f"{base}doc/record/hostile-markup.html").text
-    box = page[page.index('<section class="cite"'):page.index("</section>")]
+    box = page[page.index('<section class="cite"'):]
+    box = box[:box.index("</section>")]
     assert "<script>" not in box and "<i>" not in box and "<img" not in box
     assert "&lt;i&gt;Someone&lt;/i&gt; (2021). <cite>&lt;script&gt;alert(" in box
     assert "author = {{<i>Someone</i>}}" in html.unescape(box)
@@ -324,11 +325,11 @@ def test_the_cite_box_shows_markup_in_a_record_as_text(base):
 def test_other_pages_have_no_cite_box(base):
     for path in ("doc/agent/rakeb-messele", "def/regions/europe"):
         page = get(base + path, "text/html").text
-        assert 'class="cite"' not in page and "cite.js" not in page, path
+        assert 'class="cite"' not in page and "copy.js" not in page, path
 
 
 def test_a_withdrawn_record_keeps_its_reference_but_offers_no_citation_files(base):
     """Its citation formats answer 410; the page still says how to cite what it was."""
     page = get(base + "doc/record/soon-withdrawn", "text/html").text
     assert '<p class="reference"><cite>A Record That Will Be Withdrawn</cite>' in page
-    assert "cite.js" not in page and ".bib" not in page and "BibTeX" not in page
+    assert "copy.js" not in page and ".bib" not in page and "BibTeX" not in page

@@ -118,8 +118,12 @@ def test_worldwide_in_the_country_field_is_the_worldwide_region(listing_records,
 
 def test_docs_mapping_table_matches_the_code():
     text = (ROOT / "docs" / "mapping.md").read_text()
-    rows = re.findall(r"^\| `(\w+)` \| `(dcterms:\w+)` \|", text, re.MULTILINE)
-    assert rows == [(row.field, "dcterms:" + row.predicate.split("/")[-1]) for row in MAPPING]
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+:\w+)` \|", text, re.MULTILINE)
+    prefixes = {str(DCTERMS): "dcterms:", "https://schema.org/": "schema:",
+                "http://www.w3.org/ns/dcat#": "dcat:"}
+    assert rows == [(row.field, next(prefixes[ns] + row.predicate.removeprefix(ns)
+                                     for ns in prefixes if row.predicate.startswith(ns)))
+                    for row in MAPPING]
 
 
 def test_a_language_that_is_no_iso_639_1_code_is_a_problem_not_a_crash(shared_catalogue):

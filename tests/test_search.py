@@ -163,7 +163,7 @@ def test_html_page_is_shareable_and_cached(base):
     page = requests.get(f"{base}search", params={"q": "referral", "region": "worldwide"},
                         headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    assert 'value="referral"' in page.text and f'href="/doc/record/{NRM}"' in page.text
+    assert 'value="referral"' in page.text and f'href="/doc/record/{NRM}?back=' in page.text
     assert "Remove filter Region: Worldwide" in page.text
     again = requests.get(page.url, headers={"Accept": "text/html",
                                             "If-None-Match": page.headers["ETag"]}, timeout=30)

@@ -7,6 +7,7 @@ against the exact source line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Literal, URIRef
@@ -15,7 +16,7 @@ from rdflib.term import Node
 from ..config import LANGUAGE_CODE
 from ..records.model import Problem, Record
 from ..records.values import LONGEST_VALUE
-from .namespaces import DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, SKOS, XSD
+from .namespaces import DCAT, DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, SDO, SKOS, XSD
 from .uris import Uris, agent_id, record_id
 from .vocab import NoMatch, VocabIndex
 
@@ -27,7 +28,8 @@ class FieldMap:
     term: str
     """``text`` language-tagged literal; ``year`` xsd:gYear; ``concept`` a SKOS concept
     found by label in ``schemes`` (in order); ``agent`` a foaf:Agent named by the value;
-    ``language`` an ISO 639-1 code, as a Library of Congress URI."""
+    ``language`` an ISO 639-1 code, as a Library of Congress URI; ``url`` an IRI where
+    the value is one (anything else stays text, for the shapes to report)."""
     schemes: tuple[str, ...] = ()
 
 
@@ -40,6 +42,8 @@ MAPPING: tuple[FieldMap, ...] = (
     FieldMap("region", DCTERMS.spatial, "concept", ("regions",)),
     FieldMap("category", DCTERMS.subject, "concept", ("categories",)),
     FieldMap("language", DCTERMS.language, "language"),
+    FieldMap("url", SDO.url, "url"),
+    FieldMap("url", DCAT.landingPage, "url"),
 )
 """Every source field and the triple it becomes. A Country value that names a region
 (the listing writes "Worldwide") maps to that region: it is a place all the same."""
@@ -49,6 +53,10 @@ CONSTANT = ((RDF.type, DCTERMS.BibliographicResource), (DCTERMS.type, DCMITYPE.T
 SECTION_NOTE = "Category from the listing: listed under the section {}"
 """The ``skos:note`` of a record whose category came from the section heading above it
 (its own Category field was empty), so that people see where the category came from."""
+
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]+")
+"""What an IRI can be written as (RFC 3987, loosely): a scheme, then no spaces, controls
+or characters IRIs exclude. Whether it is a web address is the shapes' rule."""
 
 # Terms used per value, looked up once: attribute access on rdflib's closed
 # namespaces is checked on every call and showed up in ingest profiles.
@@ -138,6 +146,8 @@ def _map_value(mapped, record, uri, row, value, origin, language, context) -> No
         obj = Literal(value, datatype=GYEAR)
     elif row.term == "language":
         obj = URIRef(ISO639_1 + value.lower())
+    elif row.term == "url":
+        obj = URIRef(value) if IRI.fullmatch(value) else Literal(value)
     else:
         obj = Literal(value, lang=language)
     mapped.triples.append((uri, row.predicate, obj))

@@ -9,8 +9,10 @@ from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
-FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "category", "language")
-"""Source fields, in the order curators read them. ``id`` and ``language`` are optional."""
+FIELDS = ("id", "title", "summary", "country", "region", "authors", "year", "category", "language",
+          "url")
+"""Source fields, in the order curators read them. ``id``, ``language`` and ``url`` (where
+the document itself can be read) are optional."""
 
 MULTI_VALUED = ("country", "region", "authors", "category")
 

@@ -56,6 +56,11 @@ def author_key(author_id: int) -> str:
     return f"a{author_id}"
 
 
+def author_name_key(uri: str) -> str:
+    """The key by which search selects an author (``author=``): the agent's identifier."""
+    return uri.rsplit("/", 1)[-1]
+
+
 def year_key(year: int) -> str:
     return f"y{year}"
 
@@ -350,6 +355,6 @@ class IndexWriter:
         known = self.author_ids.get(uri)
         if known is None:
             cursor.execute("INSERT INTO authors (uri, key, name) VALUES (?, ?, ?)",
-                           (uri, uri.rsplit("/", 1)[-1], name))
+                           (uri, author_name_key(uri), name))
             known = self.author_ids[uri] = cursor.lastrowid
         return known

@@ -8,7 +8,7 @@ conditional-request rules (RFC 9110, section 13) applied here, in one place.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from werkzeug.http import http_date, parse_date
@@ -43,6 +43,13 @@ def rendered(status: int, body: bytes, content_type: str, etag: str,
     if last_modified is not None:
         headers.append(("Last-Modified", http_date(last_modified)))
     return Rendered(status, body, tuple(headers), etag, last_modified)
+
+
+def with_body(entry: Rendered, body: bytes, tag: str) -> Rendered:
+    """``entry`` with another body and its ETag ``tag``, every other header the same."""
+    headers = tuple(("ETag", f'"{tag}"') if name == "ETag" else (name, value)
+                    for name, value in entry.headers)
+    return replace(entry, body=body, headers=headers, etag=tag)
 
 
 def respond(entry: Rendered, if_none_match: str | None, if_modified_since: str | None,

@@ -33,6 +33,8 @@ class Value:
     text: str
     href: str | None = None
     language: str | None = None
+    iri: str | None = None
+    """The resource the value names, if it names one."""
 
 
 @dataclass
@@ -92,9 +94,9 @@ def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
         href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
         label = labels.get(term.value)
         if label is None:
-            return Value(_local(term.value), href)
+            return Value(_local(term.value), href, iri=term.value)
         # The label's language marks it up: the page around it stays English.
-        return Value(label.value, href, label.language)
+        return Value(label.value, href, label.language, term.value)
     if isinstance(term, ox.Literal):
         return Value(term.value, language=term.language)
     return Value(str(term))

@@ -12,20 +12,30 @@ import json
 from datetime import datetime
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+)
+from markupsafe import Markup
 
 from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
-from ..core.errors import NotAcceptable, NotFound
+from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate, page_language
 from ..core.parameters import MAX_PAGE, whole_number
-from ..core.responses import Rendered, etag, rendered, respond
+from ..core.responses import Rendered, etag, rendered, respond, with_body
 from .citations import WRITERS
 from .concept_page import concept_view
 from .not_found import suggestions
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
+from .record_page import BACK_MARKER, back_to_results, more_like_this, record_sections
 from .related import records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
 
@@ -83,10 +93,25 @@ def _serve(target: Target) -> Response:
         raise NotFound(f"{_ctx().absolute(target.path)} is not in this catalogue",
                        headers={"Vary": "Accept"},
                        suggest=lambda: suggestions(_ctx().nearby, snapshot, target))
+    back = back_to_results(request.args.get("back")) if fmt.name == "html" else None
+    if back is not None:
+        entry = _with_back_link(entry, back, fmt, language)
     status, headers, body = respond(
         entry, request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"), content_location(target, fmt))
     return current_app.response_class(body, status=status, headers=headers)
+
+
+def _with_back_link(entry: Rendered, href: str, fmt: Format, language: str | None
+                    ) -> Rendered:
+    """The cached record page with a "Back to results" link for this visitor alone:
+    the cache keeps one page per record, whatever search led to it."""
+    marker = BACK_MARKER.encode()
+    if marker not in entry.body:
+        return entry
+    link = str(get_template_attribute("_back_link.html", "back_link")(href)).encode("utf-8")
+    body = entry.body.replace(marker, link, 1)
+    return with_body(entry, body, etag(body, fmt, language))
 
 
 def content_location(target: Target, fmt: Format) -> str | None:
@@ -136,8 +161,9 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     index = ctx.search_indexes.of(snapshot) if kind == "concept" or scheme else None
     concept = concept_view(description, view, store, index, ctx.uris, language) \
         if index else None
+    record = _record(snapshot, description, view) if cited else {}
     return render_template(
-        _template(cited, kind, scheme), page=view, description=description,
+        _template(cited, kind, scheme), page=view, description=description, **record,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
@@ -145,6 +171,24 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
         records=_records(snapshot, index, kind, view.subject, page_number),
         concept=concept,
         base=ctx.uris.base).encode("utf-8")
+
+
+def _record(snapshot, description: Description, view) -> dict:
+    """What a record page shows besides its description and citation."""
+    return {"sections": record_sections(view, description),
+            "similar": _similar(snapshot, description, unquote(view.subject.rpartition("/")[2])),
+            "back_marker": Markup(BACK_MARKER)}
+
+
+def _similar(snapshot, description: Description, identifier: str) -> list:
+    """More like this, when the generation has a search index of this version: a record
+    page is there without one (the search page says why it is not)."""
+    ctx = _ctx()
+    try:
+        index = ctx.search_indexes.of(snapshot)
+    except ServiceUnavailable:
+        return []
+    return more_like_this(index, ctx.uris, description, identifier)
 
 
 def _template(cited: Citation | None, kind: str | None, scheme: bool) -> str:

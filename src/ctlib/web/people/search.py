@@ -37,6 +37,7 @@ from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailabl
 from ..core.negotiation import negotiate, negotiate_language
 from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
+from ..descriptions.record_page import from_search
 from ..descriptions.rendering import serialize
 from ..harvest.collections import HYDRA, hydra_page, modified_time, page_links, record_page
 
@@ -202,7 +203,8 @@ def _html(results: Results) -> str:
     if query.year_from is not None or query.year_to is not None:
         chosen.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
                        _url(query, page=None, **{"from": None, "to": None})))
-    hits = [{"href": "/" + record_page(hit.id), "title": _marked(hit.title),
+    hits = [{"href": from_search("/" + record_page(hit.id), _query_string(query)),
+             "title": _marked(hit.title),
              "snippet": _marked(hit.snippet), "year": hit.year,
              "authors": [(name, _url(SearchQuery(), author=[key])) for key, name in hit.authors]}
             for hit in results.hits]
