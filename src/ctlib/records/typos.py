@@ -1,0 +1,137 @@
+"""Likely typos in a record's own text, reported as warnings with a suggestion and never
+corrected: the text is the library's, and only the library can fix its source.
+
+Three kinds (docs/sources.md): a capital inside a lower-case word ("aAssisted"); a word
+the dictionary of the record's language does not have but a word one letter away is
+("moden": "modern"); a capitalised function word inside a name ("Department Of
+Migration"). What is often right though unknown is left alone: acronyms, capitalised
+words (names), words with digits, short words, web addresses, the vocabularies' words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from spellchecker import SpellChecker
+
+from .language import language_name
+from .model import Problem, Record, Severity
+
+RULE = "likely-typo"
+TEXT_FIELDS = ("title", "summary")
+NAME_FIELDS = ("authors",)
+SHORTEST = 4
+"""Shorter words are left alone: abbreviations, and a letter off makes another word."""
+EXCERPT = 20
+"""Characters shown either side of the word, so the line can be found in the source
+(a problem line shows 60 of the value)."""
+
+TOKEN = re.compile(r"\S+")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+"""Letters, with apostrophes inside (don't); a hyphen or slash separates two words."""
+ADDRESS = re.compile(r"(?i)^\W*(https?:|www\.)|@")
+STRAY_CAPITAL = re.compile(r"^[^\W\d_A-Z]+[A-Z]")
+"""A lower-case start, then a capital: "aAssisted", "moDern" ("McDonald" starts capital)."""
+
+POSSESSIVE = re.compile(r"['’]s$")
+BRITISH = (("is", "iz"), ("ys", "yz"), ("our", "or"), ("tre", "ter"), ("ll", "l"))
+"""British spellings and the American ones of the dictionary: "prioritised", "colour",
+"centre" and "travelling" are right."""
+
+FUNCTION_WORDS = {
+    "en": {"of", "and", "the", "for", "on", "in", "to", "at", "by", "with"},
+    "fr": {"de", "des", "du", "la", "le", "les", "et", "pour", "en", "sur", "aux"},
+    "es": {"de", "del", "la", "las", "los", "el", "y", "para", "en", "sobre"},
+}
+"""Written in lower case inside a name, by the name's own language."""
+
+
+class TypoFinder:
+    def __init__(self, vocabulary_labels: Iterable[str]):
+        self.known = frozenset(word.lower() for label in vocabulary_labels
+                               for word in WORD.findall(label))
+
+    def problems(self, record: Record, record_id: str | None, language: str) -> list[Problem]:
+        found = []
+        for field, check in [(f, self._text_typos) for f in TEXT_FIELDS] + \
+                [(f, _name_typos) for f in NAME_FIELDS]:
+            for index, value in enumerate(record.all(field)):
+                reported = set()
+                for word, start, message in check(value, language):
+                    if word not in reported:
+                        reported.add(word)
+                        found.append(Problem(record.where(field, index), record_id, field,
+                                             _excerpt(value, start, len(word)), RULE,
+                                             message, Severity.WARNING))
+        return found
+
+    def _text_typos(self, text: str, language: str) -> Iterator[tuple[str, int, str]]:
+        for word, start in _words(text):
+            if len(word) < SHORTEST or word.lower() in self.known:
+                continue
+            if STRAY_CAPITAL.match(word):
+                guess = _suggestion(language, word.lower())
+                yield word, start, (f'"{word}" has a capital inside a lower-case word'
+                                    + (f': "{guess}"?' if guess else ""))
+            elif word.islower():
+                guess = _suggestion(language, POSSESSIVE.sub("", word))
+                if guess:
+                    yield word, start, (f'"{word}" is not in the {language_name(language)} '
+                                        f'dictionary: "{guess}"?')
+
+
+def _name_typos(name: str, language: str) -> Iterator[tuple[str, int, str]]:
+    lower = FUNCTION_WORDS.get(language, set())
+    for position, (word, start) in enumerate(_words(name)):
+        if position and word[:1].isupper() and word.lower() in lower:
+            yield word, start, (f'"{word}" inside a name is usually written '
+                                f'"{word.lower()}"')
+
+
+def _words(text: str) -> Iterator[tuple[str, int]]:
+    """Each word and where it starts; tokens with digits and web or mail addresses
+    are skipped whole."""
+    for token in TOKEN.finditer(text):
+        if ADDRESS.search(token.group()) or any(c.isdigit() for c in token.group()):
+            continue
+        for word in WORD.finditer(token.group()):
+            yield word.group(), token.start() + word.start()
+
+
+@lru_cache(maxsize=100_000)
+def _suggestion(language: str, word: str) -> str | None:
+    """The dictionary's word one letter away from an unknown ``word``; None when
+    ``word`` is known, or nothing is close (a term of the trade, a name), or the
+    language has no dictionary. Cached: words repeat, and correction is slow."""
+    dictionary = _dictionary(language)
+    if dictionary is None or word in dictionary:
+        return None
+    guess = dictionary.correction(word)
+    if not guess or guess == word or _is_form_of(word, guess):
+        return None
+    return guess
+
+
+def _is_form_of(word: str, guess: str) -> bool:
+    """Whether ``word`` is right after all: the plural of the dictionary's word (the
+    dictionary lacks many plurals: "storylines"), or its British spelling."""
+    return word in (guess + "s", guess + "es") or \
+        any(word.replace(british, american) == guess for british, american in BRITISH)
+
+
+@lru_cache(maxsize=None)
+def _dictionary(language: str) -> SpellChecker | None:
+    """Loaded once per process and language; distance 1: a farther guess is as often a
+    different word as the one meant."""
+    try:
+        return SpellChecker(language=language, distance=1)
+    except ValueError:
+        return None
+
+
+def _excerpt(value: str, start: int, length: int) -> str:
+    before = max(0, start - EXCERPT)
+    text = value[before:start + length + EXCERPT]
+    return ("…" if before else "") + text + ("…" if start + length + EXCERPT < len(value) else "")
