@@ -36,7 +36,8 @@ STRAY_CAPITAL = re.compile(r"^[^\W\d_A-Z]+[A-Z]")
 """A lower-case start, then a capital: "aAssisted", "moDern" ("McDonald" starts capital)."""
 
 POSSESSIVE = re.compile(r"['’]s$")
-BRITISH = (("is", "iz"), ("ys", "yz"), ("our", "or"), ("tre", "ter"), ("ll", "l"))
+BRITISH = tuple((re.compile(british), american) for british, american in (
+    ("is", "iz"), ("ys", "yz"), ("our", "or"), ("tre(s?)$", r"ter\1"), ("ll", "l")))
 """British spellings and the American ones of the dictionary: "prioritised", "colour",
 "centre" and "travelling" are right."""
 
@@ -118,7 +119,7 @@ def _is_form_of(word: str, guess: str) -> bool:
     """Whether ``word`` is right after all: the plural of the dictionary's word (the
     dictionary lacks many plurals: "storylines"), or its British spelling."""
     return word in (guess + "s", guess + "es") or \
-        any(word.replace(british, american) == guess for british, american in BRITISH)
+        any(british.sub(american, word) == guess for british, american in BRITISH)
 
 
 @lru_cache(maxsize=None)
