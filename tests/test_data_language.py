@@ -99,4 +99,5 @@ def test_record_page_marks_the_detected_language_and_says_how(tmp_path):
         turtle = requests.get(url, headers={"Accept": "text/turtle"}, timeout=10).text
     assert '<h1 lang="es">Trata de personas en México</h1>' in page
     assert "Language detected from the title and summary: Spanish" in page
+    assert f'<a href="{LOC}es">Spanish</a>' in page  # the language by name, not code
     assert '"Trata de personas en México"@es' in turtle
