@@ -26,11 +26,12 @@ EXCERPT = 20
 """Characters shown either side of the word, so the line can be found in the source
 (a problem line shows 60 of the value)."""
 
-TOKEN = re.compile(r"\S+")
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-"""Letters, with apostrophes inside (don't); a hyphen or slash separates two words."""
-SKIPPED = re.compile(r"(?i)^\W*(https?:|www\.)|@|\d")
-"""Tokens left alone whole: web and mail addresses, and what has a digit."""
+"""Letters, with apostrophes inside (don't); a hyphen separates two words."""
+CHECKED_WORD = re.compile(r"(?<![\w@/.:])[^\W\d_]{%d,}(?:['’][^\W\d_]+)*(?![\w@:/])"
+                          % SHORTEST)
+"""A WORD long enough to check, but for those touching a digit ("COVID19"), "@" (mail
+addresses) or what a web address has around its words (":", "/", "." before)."""
 STRAY_CAPITAL = re.compile(r"^[^\W\d_A-Z]+[A-Z]")
 """A lower-case start, then a capital: "aAssisted", "moDern" ("McDonald" starts capital)."""
 
@@ -72,15 +73,18 @@ class TypoFinder:
         return found
 
     def _text_typos(self, text: str, language: str) -> Iterator[tuple[str, int, str]]:
-        for word, start in _words(text):
+        # Each distinct word once, found by the regular expression engine: a loop over
+        # every word in Python took nearly twice as long (0.09 ms a record, not 0.05).
+        for word in dict.fromkeys(CHECKED_WORD.findall(text)):
             key = (language, word)
             if key not in self.verdicts:
                 self.verdicts[key] = self._verdict(word, language)
             if self.verdicts[key]:
-                yield word, start, self.verdicts[key]
+                where = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+                yield word, where.start(), self.verdicts[key]
 
     def _verdict(self, word: str, language: str) -> str | None:
-        if len(word) < SHORTEST or word.lower() in self.known:
+        if word.lower() in self.known:
             return None
         if STRAY_CAPITAL.match(word):
             guess = _suggestion(language, word.lower())
@@ -93,21 +97,10 @@ class TypoFinder:
 
 def _name_typos(name: str, language: str) -> Iterator[tuple[str, int, str]]:
     lower = FUNCTION_WORDS.get(language, set())
-    for position, (word, start) in enumerate(_words(name)):
-        if position and word[:1].isupper() and word.lower() in lower:
-            yield word, start, (f'"{word}" inside a name is usually written '
-                                f'"{word.lower()}"')
-
-
-def _words(text: str) -> Iterator[tuple[str, int]]:
-    """Each word and where it starts, but those of SKIPPED tokens."""
-    for token in TOKEN.finditer(text):
-        written = token.group()
-        if written.isalpha():  # most are: the regular expressions are for the rest
-            yield written, token.start()
-        elif not SKIPPED.search(written):
-            for word in WORD.finditer(written):
-                yield word.group(), token.start() + word.start()
+    for position, word in enumerate(WORD.finditer(name)):
+        if position and word.group()[:1].isupper() and word.group().lower() in lower:
+            yield word.group(), word.start(), (f'"{word.group()}" inside a name is usually '
+                                               f'written "{word.group().lower()}"')
 
 
 def _suggestion(language: str, word: str) -> str | None:
