@@ -73,11 +73,12 @@ def without_section_heading(tmp_path: Path) -> Path:
 def test_reingesting_unchanged_data_checks_nothing_and_keeps_modified(catalogue, tmp_path):
     source = without_section_heading(tmp_path)
     first = ingest([source], catalogue)
-    assert {problem.rule for problem in first.problems} == {"record-subject-missing/minCount"}
+    assert {problem.rule for problem in first.problems} == {"record-subject-missing/minCount",
+                                                            "likely-typo"}
     before = modified(catalogue)
     report = ingest([source], catalogue)
     assert (report.checked, report.unchanged, report.published) == (0, 10, 10)
-    assert len(report.problems) == 10  # the no-category warnings are still reported
+    assert len(report.problems) == 14  # the no-category and typo warnings still reported
     assert modified(catalogue) == before
 
 

@@ -156,6 +156,7 @@ def test_a_category_from_the_section_heading_is_noted_in_the_record(shared_catal
     for record in (inherited, own):
         record.add("title", f"A title at {record.location.line}", record.location.line)
         record.add("category", "Referral Mechanisms", 3)
+        record.add("language", "en", record.location.line)  # no note on the language
     inherited.section = "Referral Mechanisms"
     concept = URIRef(BASE + "def/categories/referral-mechanisms")
     notes = {}

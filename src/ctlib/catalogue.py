@@ -82,7 +82,7 @@ class Catalogue:
         Not with the year: the admitted years only grow, so a record that passed still
         passes, and records that failed are checked again on every ingest anyway."""
         digest = hashlib.sha1(f"{__version__}|{self.config.base_uri}|"
-                              f"{self.config.language}".encode())
+                              f"{self.config.language}|{self.config.languages}".encode())
         for path, data in {**self.vocab_files, **self.shape_files}.items():
             digest.update(path.name.encode() + b"\0" + data)
         return digest.hexdigest()
@@ -92,7 +92,8 @@ class Catalogue:
         return self.vocab_index.has_label(text, "categories")
 
     def checker(self) -> Checker:
-        return Checker(self.vocab, self.record_shapes, self.uris, self.config.language)
+        return Checker(self.vocab, self.record_shapes, self.uris, self.config.language,
+                       self.config.languages)
 
     def vocabulary_problems(self) -> list[Problem]:
         """The vocabularies against the concept shapes, and labels two concepts share."""

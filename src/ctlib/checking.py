@@ -19,6 +19,7 @@ from .rdf.namespaces import DCTERMS, FOAF
 from .rdf.uris import Uris
 from .rdf.vocab import VocabIndex, scheme_membership
 from .records.model import Problem, Record, Severity
+from .records.typos import TypoFinder
 from .search.index import Searchable, searchable
 from .validation import Result, validate
 
@@ -43,8 +44,10 @@ class Outcome:
 
 
 class Checker:
-    def __init__(self, vocab: Graph, shapes: Graph, uris: Uris, language: str):
-        self.context = MappingContext(uris, VocabIndex(vocab, uris), language)
+    def __init__(self, vocab: Graph, shapes: Graph, uris: Uris, language: str,
+                 languages: tuple[str, ...]):
+        self.context = MappingContext(uris, VocabIndex(vocab, uris), language, languages)
+        self.typos = TypoFinder(self.context.vocab.labels())
         self.shapes = shapes
         self.membership = tuple(scheme_membership(vocab))
 
@@ -58,7 +61,8 @@ class Checker:
                 for record, item, found in zip(records, mapped, problems)]
 
     def _outcome(self, record: Record, item: MappedRecord, problems: list[Problem]) -> Outcome:
-        found_first = record.problems + item.problems
+        found_first = record.problems + item.problems + \
+            self.typos.problems(record, item.id, item.language.code)
         # A field whose value could not be read or matched has a violation already: the
         # shapes' complaint about the same field (no category, say) would only echo it.
         # A warning (control characters taken out) leaves a value the shapes must check.

@@ -49,7 +49,13 @@ def _failing_clearly() -> Iterator[None]:
 
 
 def _settings_help() -> str:
-    return "\n".join(f"  {s.env_var:<24} {s.help} (default: {s.default})" for s in SETTINGS)
+    return "\n".join(f"  {s.env_var:<24} {s.help} (default: {_as_written(s.default)})"
+                     for s in SETTINGS)
+
+
+def _as_written(default) -> str:
+    """A default as its environment variable would be written (a list: en,fr,es)."""
+    return ",".join(default) if isinstance(default, tuple) else str(default)
 
 
 @click.group(epilog=EXIT_CODES)

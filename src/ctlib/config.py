@@ -91,6 +91,20 @@ def _language(value: str) -> str:
     return value.lower()
 
 
+def _languages(value: str) -> tuple[str, ...]:
+    from lingua import IsoCode639_1  # only when the setting is given: lingua is large
+
+    codes = tuple(dict.fromkeys(_language(code.strip()) for code in value.split(",")))
+    if len(codes) < 2:
+        raise ValueError(f"must name two languages or more, like en,fr,es, got {value!r}")
+    for code in codes:
+        try:
+            IsoCode639_1.from_str(code)
+        except ValueError:
+            raise ValueError(f"{code} is not a language the detector knows") from None
+    return codes
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_uri", "http://localhost:8080/",
             "Base of every minted URI; the public address of the service.", _base_uri),
@@ -107,7 +121,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most records one ingest may withdraw, as a percentage of those published: "
             "past it nothing is published unless --allow-withdrawals is given.", _percentage),
     Setting("language", "en", "ISO 639-1 code (two letters) of the language of titles and "
-            "summaries when a source gives none.", _language),
+            "summaries when a source gives none and none is detected with confidence.",
+            _language),
+    Setting("languages", ("en", "fr", "es"),
+            "ISO 639-1 codes, separated by commas, of the languages records are written "
+            "in: the language of a record whose source gives none is detected among them.",
+            _languages),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/",
             "Licence of the published descriptions (a URI), stated in every one."),
     Setting("title", "Counter-Trafficking Resource Library", "Name of the catalogue shown to people."),

@@ -14,6 +14,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..config import LANGUAGE_CODE
+from ..records.language import RecordLanguage, Source, record_language
 from ..records.model import Problem, Record
 from ..records.values import LONGEST_VALUE
 from .namespaces import DCAT, DCMITYPE, DCTERMS, FOAF, ISO639_1, RDF, SDO, SKOS, XSD
@@ -78,6 +79,8 @@ class MappedRecord:
     """Plain tuples, not an rdflib Graph: a batch adds them to one graph, once."""
     origins: dict[tuple[URIRef, Node], Origin] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    language: RecordLanguage | None = None
+    """The language its title and summary are tagged with, and how it was chosen."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class MappingContext:
     uris: Uris
     vocab: VocabIndex
     language: str = "en"
+    languages: tuple[str, ...] = ("en", "fr", "es")
+    """CTLIB_LANGUAGES: those a record without a language field is detected among."""
 
 
 def identify(record: Record) -> str | None:
@@ -100,7 +105,7 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     identifier = identify(record)
     uri = context.uris.record(identifier) if identifier else BNode()
     mapped = MappedRecord(identifier, uri)
-    language = _language(record, context)
+    mapped.language = record_language(record, context.languages, context.language)
     for predicate, obj in CONSTANT:
         mapped.triples.append((uri, predicate, obj))
     if identifier:
@@ -108,19 +113,29 @@ def map_record(record: Record, context: MappingContext) -> MappedRecord:
     mapped.triples.append((uri, SOURCE, Literal(record.location.source_name)))
     for row in MAPPING:
         for index, value in enumerate(record.all(row.field)):
-            _map_value(mapped, record, uri, row, value, (row.field, index), language, context)
+            _map_value(mapped, record, uri, row, value, (row.field, index),
+                       mapped.language.code, context)
     if record.section:
-        note = Literal(SECTION_NOTE.format(record.section), lang="en")
-        mapped.triples.append((uri, SKOS.note, note))
-        mapped.origins[(SKOS.note, note)] = ("category", 0)
+        _add_note(mapped, SECTION_NOTE.format(record.section), "category")
+    _state_language(mapped)
     return mapped
 
 
-def _language(record: Record, context: MappingContext) -> str:
-    """The record's language if it is a code (the one that is not is a problem of its
-    field, found in _map_value), else the default."""
-    given = record.first("language")
-    return given.lower() if given and LANGUAGE_CODE.fullmatch(given) else context.language
+def _state_language(mapped: MappedRecord) -> None:
+    """A detected language is the record's ``dcterms:language``; one detected or
+    assumed says so in a note, for people to know how far to trust it."""
+    if mapped.language.source is Source.DETECTED:
+        language = URIRef(ISO639_1 + mapped.language.code)
+        mapped.triples.append((mapped.uri, DCTERMS.language, language))
+        mapped.origins[(DCTERMS.language, language)] = ("title", 0)
+    if mapped.language.note:
+        _add_note(mapped, mapped.language.note, "title")
+
+
+def _add_note(mapped: MappedRecord, text: str, field_name: str) -> None:
+    note = Literal(text, lang="en")
+    mapped.triples.append((mapped.uri, SKOS.note, note))
+    mapped.origins[(SKOS.note, note)] = (field_name, 0)
 
 
 def _map_value(mapped, record, uri, row, value, origin, language, context) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from rdflib import Graph, URIRef
 
@@ -88,6 +89,11 @@ class VocabIndex:
         for scheme in schemes:
             display.update(self.schemes.get(scheme, SchemeIndex()).display)
         return [display[k] for k in difflib.get_close_matches(key, display, n=n, cutoff=0.5)]
+
+    def labels(self) -> Iterator[str]:
+        """Every label of every scheme, as written."""
+        for index in self.schemes.values():
+            yield from index.display.values()
 
     def has_label(self, value: str, scheme: str) -> bool:
         return normalize_label(value) in self.schemes.get(scheme, SchemeIndex()).labels

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...describe import Description
-from ...rdf.namespaces import DCTERMS, FOAF, RDF, SKOS
+from ...rdf.namespaces import DCTERMS, FOAF, ISO639_1, RDF, SKOS
+from ...records.language import language_name
 
 PROPERTY_NAMES = {
     str(DCTERMS.title): "Title", str(DCTERMS.abstract): "Summary",
@@ -92,6 +93,8 @@ def _labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
 def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
     if isinstance(term, ox.NamedNode):
         href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
+        if term.value.startswith(ISO639_1):  # "Spanish", not its code "es"
+            return Value(language_name(term.value[len(ISO639_1):]), href)
         label = labels.get(term.value)
         if label is None:
             return Value(_local(term.value), href, iri=term.value)
