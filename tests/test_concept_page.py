@@ -8,7 +8,8 @@ import shutil
 import pytest
 from lxml import html
 
-from ctlib.web.descriptions.concept_page import code_name, language_name, matched
+from ctlib.records.language import language_name
+from ctlib.web.descriptions.concept_page import code_name, matched
 from ctlib.web.descriptions.locator import locator
 
 from .conftest import DATA, ROOT

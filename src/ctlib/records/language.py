@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from babel import Locale, UnknownLocaleError
+from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from ..config import LANGUAGE_CODE
 from .model import Record
@@ -82,10 +83,13 @@ def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
-@lru_cache(maxsize=None)
-def language_name(code: str) -> str:
-    """The English name of a language (``es``: Spanish), or the code if lingua has none."""
+@lru_cache(maxsize=64)
+def language_name(code: str | None) -> str:
+    """"French" for ``fr``, in English (the words of every page and problem line); the
+    code itself for one Babel does not know, and "No language" for a value without one."""
+    if not code:
+        return "No language"
     try:
-        return Language.from_iso_code_639_1(IsoCode639_1.from_str(code)).name.title()
-    except ValueError:
+        return Locale.parse(code, sep="-").get_display_name("en") or code
+    except (ValueError, UnknownLocaleError):
         return code

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-from babel import Locale, UnknownLocaleError
 
 from ...describe import Description
 from ...rdf.namespaces import DCTERMS, RDF, SKOS
 from ...rdf.uris import Uris
+from ...records.language import language_name
 from ...search.query import NO_RECORDS, ConceptCount, SearchIndex, concept_counts, scheme_records
 from .locator import Locator, locator
 from .page import Page, Property, Value, label_rank
@@ -201,18 +200,6 @@ def by_language(values: list[Value], language: str) -> list[InLanguage]:
     for group in grouped.values():
         group.texts.sort(key=str.casefold)
     return sorted(grouped.values(), key=lambda g: (g.language != language, g.name))
-
-
-@lru_cache(maxsize=64)
-def language_name(code: str | None) -> str:
-    """"French" for ``fr``, in English (the words of every page); the code itself for one
-    Babel does not know, and "No language" for a value without one."""
-    if not code:
-        return "No language"
-    try:
-        return Locale.parse(code, sep="-").get_display_name("en") or code
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def breadcrumb(store: ox.Store, concept: str, base: str, language: str) -> list[Crumb]:

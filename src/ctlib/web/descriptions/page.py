@@ -94,7 +94,7 @@ def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
     if isinstance(term, ox.NamedNode):
         href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
         if term.value.startswith(ISO639_1):  # "Spanish", not its code "es"
-            return Value(language_name(term.value[len(ISO639_1):]), href)
+            return Value(language_name(term.value[len(ISO639_1):]), href, iri=term.value)
         label = labels.get(term.value)
         if label is None:
             return Value(_local(term.value), href, iri=term.value)
