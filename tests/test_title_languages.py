@@ -6,6 +6,8 @@ title's tag, kept in the search index's ``records`` table."""
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 
 import pytest
@@ -22,7 +24,7 @@ from ctlib.search.query import (
     title_languages,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, cli_env
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
@@ -151,3 +153,33 @@ def test_an_index_of_the_layout_before_languages_is_not_current(tmp_path):
         connection.execute("PRAGMA user_version = 2")
     assert not is_current(path)
     assert title_languages(path, ["r"]) == {}
+
+
+@pytest.mark.e2e
+def test_an_index_without_languages_is_refused_then_rebuilt_by_the_next_ingest(tmp_path):
+    """A generation published before titles had languages in the index: search says why
+    it is unavailable; the next ingest of the same sources builds the index anew."""
+    published = tmp_path / "var" / "current" / "search.sqlite"
+
+    def published_before_languages():
+        ingest(tmp_path, LISTING)
+        # The layout of version 2, as that version wrote it.
+        with closing(sqlite3.connect(published.resolve())) as connection:
+            connection.execute("ALTER TABLE records DROP COLUMN language")
+            connection.execute("PRAGMA user_version = 2")
+            connection.commit()
+
+    published_before_languages()
+    with running_server(tmp_path) as url:
+        refused = requests.get(url + "search", timeout=30)
+    assert refused.status_code == 503 and "run `ctlib ingest` again" in refused.text
+    ingest(tmp_path, LISTING)
+    assert is_current(published.resolve())
+    with closing(sqlite3.connect(f"file:{published.resolve()}?mode=ro", uri=True)) as connection:
+        assert connection.execute("SELECT COUNT(*), COUNT(language) FROM records"
+                                  ).fetchone() == (10, 10)
+
+
+def ingest(folder, *sources):
+    subprocess.run([sys.executable, "-m", "ctlib.cli", "ingest", "-q", *map(str, sources)],
+                   cwd=folder, env=cli_env(folder), check=True, capture_output=True, timeout=120)
