@@ -10,13 +10,14 @@ suggestion is then one rapidfuzz pass over a list of strings.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz, process
 
 from ..rdf.namespaces import SKOS
 from ..rdf.uris import Uris
+from ..search.query import title_languages
 from .records import RecordIndex
 from .snapshot import Snapshot
 
@@ -38,6 +39,8 @@ class Near:
     identifier: str
     """A record's identifier, or ``scheme`` / ``scheme/concept`` under /def/."""
     label: str | None
+    language: str | None = None
+    """A record title's (from the search index: the registry keeps the title alone)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,9 @@ class NearbyIdentifiers:
         self._lock = threading.Lock()
 
     def records(self, snapshot: Snapshot, identifier: str) -> list[Near]:
-        return _closest(identifier, self._candidates(snapshot).records)
+        found = _closest(identifier, self._candidates(snapshot).records)
+        languages = title_languages(snapshot.search_path, [n.identifier for n in found])
+        return [replace(near, language=languages.get(near.identifier)) for near in found]
 
     def concepts(self, snapshot: Snapshot, name: str) -> list[Near]:
         """``name``: the path under /def/, ``scheme`` or ``scheme/concept``."""

@@ -1,6 +1,7 @@
 """The search index of one generation: ``generations/<id>/search.sqlite``.
 
-    records          one row per published record: identifier, title, year, when added
+    records          one row per published record: identifier, title, the language its
+                     title is tagged with, year, when added
     search           FTS5 over title, summary, author names, the labels (all languages)
                      of the record's concepts and of the concepts above them
     record_concepts  every concept a record names, and every concept above those
@@ -41,8 +42,9 @@ MERGING = (("automerge", 0), ("crisismerge", 64), ("hashsize", 64 * 2 ** 20))
 """FTS5's segments are merged once, by 'optimize' when an ingest finishes. Merging them
 as they came (automerge) redid that work again and again, and flushing every megabyte of
 pending terms made more of them: indexing 100k records took 9.9 s with both, 7.6 without."""
-VERSION = 2
-"""The index's layout (SQLite's user_version): an index of another layout is rebuilt."""
+VERSION = 3
+"""The index's layout (SQLite's user_version): an index of another layout is rebuilt.
+3: ``records.language``."""
 
 
 def concept_key(concept_id: int) -> str:
@@ -69,6 +71,7 @@ CREATE TABLE IF NOT EXISTS records (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
+    language TEXT,
     year INTEGER,
     added TEXT NOT NULL
 );
@@ -114,6 +117,8 @@ class Searchable:
     """What the index keeps of one record; made by the worker that checked it."""
 
     title: str
+    language: str | None
+    """The title's language tag: lists mark the titles that are not in the page's."""
     summary: str
     year: int | None
     authors: tuple[tuple[str, str], ...]
@@ -132,17 +137,20 @@ def searchable(subject, triples: Iterable[tuple]) -> Searchable:
         elif p == FOAF.name:
             names[str(s)] = str(o)
     year = _first(values, DCTERMS.issued)
+    title = _first(values, DCTERMS.title)
     return Searchable(
-        title=_first(values, DCTERMS.title) or "", summary=_first(values, DCTERMS.abstract) or "",
+        title=str(title) if title is not None else "",
+        language=title.language if title is not None else None,
+        summary=str(_first(values, DCTERMS.abstract) or ""),
         year=int(year) if year and year.isdigit() else None,
         authors=tuple((str(a), names.get(str(a), str(a))) for a in values.get(DCTERMS.creator, ())),
         concepts=tuple(sorted({str(o) for p in (DCTERMS.spatial, DCTERMS.subject)
                                for o in values.get(p, ()) if isinstance(o, URIRef)})))
 
 
-def _first(values: dict, predicate) -> str | None:
+def _first(values: dict, predicate) -> Literal | None:
     found = [o for o in values.get(predicate, ()) if isinstance(o, Literal)]
-    return str(found[0]) if found else None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -263,9 +271,10 @@ class IndexWriter:
             if not self.started_empty:
                 for _, identifier, _, _ in rows:
                     self._delete(cursor, identifier)
-            cursor.executemany("INSERT INTO records (rowid, id, title, year, added) "
-                               "VALUES (?, ?, ?, ?, ?)",
-                               [(rowid, identifier, record.title, record.year, added)
+            cursor.executemany("INSERT INTO records (rowid, id, title, language, year, added) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               [(rowid, identifier, record.title, record.language, record.year,
+                                 added)
                                 for rowid, identifier, added, record in rows])
             cursor.executemany("INSERT INTO search (rowid, title, summary, authors, concepts, "
                                "broader, keys) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,7 +23,7 @@ import numpy as np
 
 from ..rdf.uris import fold
 from .bitmaps import Postings, count, parse_rowids, rowids
-from .index import RANKING, author_key, concept_key, year_key
+from .index import RANKING, author_key, concept_key, is_current, year_key
 
 CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
 """Facet parameter -> concept scheme."""
@@ -65,6 +66,8 @@ class Hit:
     id: str
     title: str
     """With MARK around matched words."""
+    language: str | None
+    """The title's (and the snippet's: a record's text is in one language)."""
     snippet: str
     year: int | None
     authors: list[tuple[str, str]]
@@ -313,16 +316,36 @@ def year_counts(index: SearchIndex) -> list[tuple[int, int]]:
                   if year is not None)
 
 
-def latest_additions(index: SearchIndex, count: int
-                     ) -> list[tuple[str, str, int | None, str]]:
-    """(identifier, title, year, added) of the ``count`` records first published most
-    recently (not the most recently modified: a correction is not an addition). An
-    ingest adds its new records at one time, often many: among them the newest documents
-    (by year) come first, then by title."""
+@dataclass(frozen=True)
+class Added:
+    id: str
+    title: str
+    language: str | None
+    year: int | None
+    added: str
+    """When it was first published (ISO 8601)."""
+
+
+def latest_additions(index: SearchIndex, count: int) -> list[Added]:
+    """The ``count`` records first published most recently (not the most recently
+    modified: a correction is not an addition). An ingest adds its new records at one
+    time, often many: among them the newest documents (by year) come first, then by
+    title."""
     rows = index.connection().execute(
-        "SELECT id, title, year, added FROM records ORDER BY added DESC, "
+        "SELECT id, title, language, year, added FROM records ORDER BY added DESC, "
         "year DESC NULLS LAST, title COLLATE NOCASE, id LIMIT ?", (count,)).fetchall()
-    return [tuple(row) for row in rows]
+    return [Added(*row) for row in rows]
+
+
+def title_languages(path: Path, identifiers: list[str]) -> dict[str, str | None]:
+    """Identifier -> its title's language, for a few records, from the index at ``path``
+    without opening it for searching; nothing when there is no index of this version."""
+    if not identifiers or not is_current(path):
+        return {}
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        return dict(connection.execute(
+            f"SELECT id, language FROM records WHERE id IN ({_marks(identifiers)})",
+            identifiers))
 
 
 def authors_by_name(index: SearchIndex) -> list[tuple[str, str, int]]:
@@ -390,9 +413,10 @@ def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]
     """Title, snippet, year and authors of the page's records, in ``chosen`` order."""
     if not chosen:
         return []
-    details = {rowid: (identifier, title, year) for rowid, identifier, title, year in
-               connection.execute(f"SELECT rowid, id, title, year FROM records "
-                                  f"WHERE rowid IN ({_marks(chosen)})", chosen)}
+    details = {rowid: (identifier, title, language, year)
+               for rowid, identifier, title, language, year in connection.execute(
+                   f"SELECT rowid, id, title, language, year FROM records "
+                   f"WHERE rowid IN ({_marks(chosen)})", chosen)}
     texts = {}
     for rowid in chosen:
         if expression is None:
@@ -405,8 +429,8 @@ def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]
                 (*MARK, *MARK, expression, rowid)).fetchone()
         texts[rowid] = row or (details[rowid][1], "")
     authors = _authors_of(connection, chosen)
-    return [Hit(details[r][0], texts[r][0], texts[r][1], details[r][2], authors.get(r, []))
-            for r in chosen]
+    return [Hit(details[r][0], texts[r][0], details[r][2], texts[r][1], details[r][3],
+                authors.get(r, [])) for r in chosen]
 
 
 def _authors_of(connection, records: list[int]) -> dict[int, list[tuple[str, str]]]:

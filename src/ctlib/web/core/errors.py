@@ -22,6 +22,8 @@ class Suggestion:
     href: str
     text: str
     identifier: str
+    language: str | None = None
+    """The text's, where it is data (a record's title)."""
 
 
 class HTTPProblem(Exception):

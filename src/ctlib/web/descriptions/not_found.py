@@ -30,4 +30,5 @@ def suggestions(nearby: NearbyIdentifiers, snapshot: Snapshot, target: Target) -
 
 
 def _link(path: str, near: Near) -> Suggestion:
-    return Suggestion("/" + path, near.label or near.identifier, near.identifier)
+    return Suggestion("/" + path, near.label or near.identifier, near.identifier,
+                      near.language if near.label else None)

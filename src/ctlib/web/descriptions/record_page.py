@@ -164,8 +164,7 @@ def _similar(index: SearchIndex, uris: Uris, heading: str, query: SearchQuery,
              identifier: str) -> Similar:
     total, hits = by_year(index, query)
     others = [hit for hit in hits if hit.id != identifier][:SIMILAR]
-    listed = [Listed(str(uris.record(hit.id)), hit.title,
-                     None if hit.year is None else str(hit.year)) for hit in others]
+    listed = [Listed.of(hit, uris) for hit in others]
     return Similar(heading, listed, max(total - 1, len(listed)), search_url(query))
 
 

@@ -14,6 +14,7 @@ from ...search.query import (
     CONCEPT_FACETS,
     NO_RECORDS,
     ConceptCount,
+    Hit,
     SearchIndex,
     SearchQuery,
     concept_counts,
@@ -28,7 +29,15 @@ PAGE_SIZE = 50
 class Listed:
     uri: str
     title: str
+    language: str | None
+    """The title's."""
     year: str | None
+
+    @classmethod
+    def of(cls, hit: Hit, uris: Uris) -> "Listed":
+        """A record the search index found."""
+        return cls(str(uris.record(hit.id)), hit.title, hit.language,
+                   None if hit.year is None else str(hit.year))
 
 
 @dataclass
@@ -62,8 +71,8 @@ def records_by(store: ox.Store, agent: str, page: int) -> RecordPage:
           OPTIONAL {{ ?record <{DCTERMS.issued}> ?year }}
         }} ORDER BY DESC(STR(?year)) ?title
         LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""", use_default_graph_as_union=True)
-    records = [Listed(r["record"].value, r["title"].value, r["year"].value if r["year"] else None)
-               for r in rows]
+    records = [Listed(r["record"].value, r["title"].value, r["title"].language,
+                      r["year"].value if r["year"] else None) for r in rows]
     return RecordPage(records, total, page, pages)
 
 
@@ -80,9 +89,7 @@ def records_under(index: SearchIndex, uris: Uris, concept: str, page: int) -> Re
         return RecordPage([], total, page, pages)
     found = search(index, SearchQuery(filters={facet: (key,) for facet, key in selected.items()},
                                       sort="newest", page=page, size=PAGE_SIZE), "en")
-    return RecordPage([Listed(str(uris.record(hit.id)), hit.title,
-                              None if hit.year is None else str(hit.year))
-                       for hit in found.hits], total, page, pages)
+    return RecordPage([Listed.of(hit, uris) for hit in found.hits], total, page, pages)
 
 
 def concept_filter(index: SearchIndex, concept: str) -> dict[str, str] | None:

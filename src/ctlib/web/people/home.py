@@ -63,6 +63,8 @@ SELECT DISTINCT ?concept WHERE {{
 class Addition:
     href: str
     title: str
+    language: str | None
+    """The title's."""
     year: int | None
     added: str
     """When it was first published (ISO 8601)."""
@@ -164,8 +166,8 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         regions=_records_of(index, [row["concept"].value for row in _query(
             snapshot, SUB_REGIONS % {"scheme": uris.scheme("regions")})]),
         categories=_records_of(index, [c.uri for c in index.concepts.in_order("categories")]),
-        latest=[Addition("/" + record_page(identifier), title, year, added)
-                for identifier, title, year, added in latest_additions(index, LATEST)])
+        latest=[Addition("/" + record_page(a.id), a.title, a.language, a.year, a.added)
+                for a in latest_additions(index, LATEST)])
 
 
 def _records_of(index, concepts: list[str]) -> dict[str, int]:

@@ -204,7 +204,7 @@ def _html(results: Results) -> str:
         chosen.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
                        _url(query, page=None, **{"from": None, "to": None})))
     hits = [{"href": from_search("/" + record_page(hit.id), _query_string(query)),
-             "title": _marked(hit.title),
+             "title": _marked(hit.title), "language": hit.language,
              "snippet": _marked(hit.snippet), "year": hit.year,
              "authors": [(name, _url(SearchQuery(), author=[key])) for key, name in hit.authors]}
             for hit in results.hits]
@@ -245,7 +245,7 @@ def _json(results: Results) -> dict:
         "links": _absolute_pages(results),
         "hits": [{"id": hit.id, "uri": str(ctx.uris.record(hit.id)),
                   "page": ctx.absolute(record_page(hit.id)), "title": _plain(hit.title),
-                  "snippet": _plain(hit.snippet), "highlighted_title": str(_marked(hit.title)),
+                  "language": hit.language, "snippet": _plain(hit.snippet), "highlighted_title": str(_marked(hit.title)),
                   "highlighted_snippet": str(_marked(hit.snippet)), "year": hit.year,
                   "authors": [{"id": key, "name": name, "uri": str(ctx.uris.agent(key))}
                               for key, name in hit.authors]}
@@ -272,7 +272,8 @@ def _triples(results: Results) -> list[ox.Triple]:
     for hit in results.hits:
         record = ox.NamedNode(str(ctx.uris.record(hit.id)))
         said += [ox.Triple(whole, ox.NamedNode(HYDRA + "member"), record),
-                 ox.Triple(record, _TITLE, ox.Literal(_plain(hit.title)))]
+                 ox.Triple(record, _TITLE, ox.Literal(_plain(hit.title),
+                                                        language=hit.language))]
         if hit.year is not None:
             said.append(ox.Triple(record, _ISSUED, ox.Literal(str(hit.year), datatype=_YEAR)))
     return said
