@@ -24,7 +24,7 @@ from ctlib.search.query import (
     title_languages,
 )
 
-from .conftest import ROOT, cli_env
+from .conftest import BASE, ROOT, cli_env
 from .server import running_server
 
 LISTING = ROOT / "data" / "library-listing.txt"
@@ -170,7 +170,9 @@ def test_an_index_without_languages_is_refused_then_rebuilt_by_the_next_ingest(t
             connection.commit()
 
     published_before_languages()
-    with running_server(tmp_path) as url:
+    # The ingests above publish under the default base URI: a remote store holds the
+    # generation under that base, so the server must serve the same one.
+    with running_server(tmp_path, settings={"CTLIB_BASE_URI": BASE}) as url:
         refused = requests.get(url + "search", timeout=30)
     assert refused.status_code == 503 and "run `ctlib ingest` again" in refused.text
     ingest(tmp_path, LISTING)
