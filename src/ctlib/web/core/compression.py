@@ -36,11 +36,12 @@ MEMORY_BYTES = 1 << 20
 """A body up to this size is compressed in memory; a larger one through a temporary
 file (as SPARQL results are spooled, web/sparql/endpoint.py)."""
 CHUNK_BYTES = 64 << 10
-COMPRESSIBLE_TYPES = ("text/", "application/json", "application/ld+json",
-                      "application/n-triples", "application/n-quads", "application/trig",
-                      "application/rdf+xml", "application/xml", "application/javascript",
-                      "application/sparql-results+", "application/problem+json",
-                      "image/svg+xml")
+COMPRESSIBLE_TYPES = frozenset((
+    "application/json", "application/n-triples", "application/n-quads", "application/trig",
+    "application/xml", "application/javascript", "application/x-bibtex",
+    "application/x-research-info-systems"))
+"""Besides text/*, and the JSON and XML of every kind (``+json``, ``+xml``): what
+deploy/nginx.conf's gzip_types lists. Not application/gzip: the dumps are compressed."""
 BROTLI_QUALITY = 6
 """Within a few per cent of the best brotli does on pages, at a tenth of its time
 (bench/RESULTS.md, "Compression")."""
@@ -48,7 +49,9 @@ GZIP_LEVEL = 6
 
 
 def compressible(content_type: str | None) -> bool:
-    return bool(content_type) and content_type.lower().startswith(COMPRESSIBLE_TYPES)
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    return media_type.startswith("text/") or media_type.endswith(("+json", "+xml")) or \
+        media_type in COMPRESSIBLE_TYPES
 
 
 @lru_cache(maxsize=256)
