@@ -116,6 +116,7 @@ def test_the_query_page_sends_each_example_once_and_a_results_page_its_query_onc
     for example in examples.examples()[1:]:  # the first is in the editor too
         assert page.count(str(escape(urlencode({"query": example.query})[6:]))) == 1
         assert str(escape(example.query)) not in page
+    assert "PREFIX+dcterms" not in page, "the prefixes are sent once, not in every link"
     results = get(base, BROWSER, query=RECORDS).text
     assert results.count(str(escape(urlencode({"query": RECORDS})))) == 1  # the permalink
     assert results.count(str(escape(RECORDS))) == 1  # the editor

@@ -61,8 +61,11 @@
   });
   editor.addEventListener("blur", function () { escaped = false; });
 
-  // Each example's query is sent once, in its link, which works without script too.
+  // Each example's query is sent once, in its link (which works without script too),
+  // and the prefixes once for them all.
   var examples = document.querySelectorAll("a.example");
+  var section = document.getElementById("examples");
+  var prologue = section ? section.getAttribute("data-prologue") : "";
   Array.prototype.forEach.call(examples, function (link) {
     link.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -71,7 +74,7 @@
         other.removeAttribute("aria-current");
       });
       link.setAttribute("aria-current", "true");
-      editor.value = new URL(link.href).searchParams.get("query");
+      editor.value = prologue + "\n" + new URL(link.href).searchParams.get("query");
       editor.focus({preventScroll: true});
       showQueryStart(true);
       // After the browser has scrolled to the caret: the query start at the top of
