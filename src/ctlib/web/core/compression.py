@@ -42,9 +42,10 @@ COMPRESSIBLE_TYPES = frozenset((
     "application/x-research-info-systems"))
 """Besides text/*, and the JSON and XML of every kind (``+json``, ``+xml``): what
 deploy/nginx.conf's gzip_types lists. Not application/gzip: the dumps are compressed."""
-BROTLI_QUALITY = 6
-"""Within a few per cent of the best brotli does on pages, at a tenth of its time
-(bench/RESULTS.md, "Compression")."""
+BROTLI_QUALITY = 5
+"""As small as quality 9 on pages, about 15 % larger than quality 11, in under a
+millisecond where 11 takes 50 to 120 (bench/RESULTS.md, "Page weight"): searches are
+compressed per request, not once."""
 GZIP_LEVEL = 6
 
 
