@@ -93,6 +93,10 @@ def test_a_large_sparql_result_is_compressed_whole(base):
     assert packed.headers["Content-Encoding"] == "gzip"
     assert int(packed.headers["Content-Length"]) == len(body)
     assert gzip.decompress(body) == plain.content
+    posted = requests.post(base + "sparql", data=params, stream=True, timeout=60,
+                           headers={"Accept": RESULTS_JSON, "Accept-Encoding": "br"})
+    assert posted.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(posted.raw.read(decode_content=False)) == plain.content
 
 
 def test_the_gzip_dumps_are_sent_as_the_files_they_are(base):

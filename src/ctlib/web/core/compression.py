@@ -102,14 +102,16 @@ class Compressing:
 
     def __call__(self, environ, start_response):
         coding = chosen_coding(environ.get("HTTP_ACCEPT_ENCODING"))
-        if coding is None or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        if coding is None:
             return self.app(environ, _varying(start_response))
         return self._negotiated(environ, start_response, coding)
 
     def _negotiated(self, environ, start_response, coding: str):
-        inner = dict(environ, REQUEST_METHOD="GET")  # a HEAD's length is the GET's
-        conditions = inner.pop("HTTP_IF_NONE_MATCH", None), \
-            inner.pop("HTTP_IF_MODIFIED_SINCE", None)
+        inner, conditions = dict(environ), (None, None)
+        if environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+            inner["REQUEST_METHOD"] = "GET"  # a HEAD's length is the compressed GET's
+            conditions = inner.pop("HTTP_IF_NONE_MATCH", None), \
+                inner.pop("HTTP_IF_MODIFIED_SINCE", None)
         answered = []
         body = self.app(inner, lambda status, headers, exc_info=None:
                         answered.append((status, Headers(headers))) or (lambda data: None))
