@@ -220,8 +220,8 @@ def test_each_citation_by_extension(base, fmt):
     response = get(f"{base}doc/record/{RECORD}.{fmt.extension}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{fmt.media_type}; charset=utf-8"
-    assert response.headers["ETag"].endswith(f'-{fmt.name}"')
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["ETag"].removesuffix('-br"').endswith(f'-{fmt.name}')
+    assert response.headers["Vary"] == "Accept, Accept-Encoding"
     assert "Last-Modified" in response.headers and "Content-Location" not in response.headers
     title, authors, url = read_citation(fmt.name, response.content.decode("utf-8"))
     assert title == TITLE
@@ -259,7 +259,7 @@ def test_a_citation_validates_with_its_etag_and_date(base, name):
     head = requests.head(url, timeout=10)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["ETag"] == first.headers["ETag"]
-    assert head.headers["Content-Length"] == str(len(first.content))
+    assert head.headers["Content-Length"] == first.headers["Content-Length"]
 
 
 def test_an_identifier_that_needs_encoding_is_cited_under_a_safe_key(base):
@@ -309,7 +309,7 @@ def test_the_record_page_has_a_cite_box(base):
     entry = re.search(r'<pre id="bibtex">(.*?)</pre>', box, re.DOTALL).group(1)
     assert html.unescape(entry) == get(f"{base}doc/record/{RECORD}.bib").text
     assert '<button type="button" id="copy-bibtex" data-copy="bibtex"' in box
-    script = re.search(r'<script src="(/static/copy\.js[^"]*)" defer>', page).group(1)
+    script = re.search(r'<script src="(/static/copy\.[^"]*js)" defer>', page).group(1)
     assert get(base + script.lstrip("/")).status_code == 200
 
 

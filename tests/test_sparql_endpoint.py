@@ -3,9 +3,14 @@ dataset, the page for browsers."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 import requests
+from markupsafe import escape
 from rdflib import Graph, Namespace, URIRef
+
+from ctlib.sparql import examples
 
 from .conftest import ROOT
 from .server import running_server
@@ -103,7 +108,18 @@ def test_browsers_get_the_query_page_and_results_as_a_table(base):
     results = get(base, BROWSER, query=RECORDS)
     assert results.status_code == 200 and "10 rows" in results.text
     assert 'href="/id/record/' in results.text
-    assert "format=csv" in results.text.replace("&amp;", "&")
+    assert 'name="format" value="csv"' in results.text
+
+
+def test_the_query_page_sends_each_example_once_and_a_results_page_its_query_once(base):
+    page = get(base, BROWSER).text
+    for example in examples.examples()[1:]:  # the first is in the editor too
+        assert page.count(str(escape(urlencode({"query": example.query})[6:]))) == 1
+        assert str(escape(example.query)) not in page
+    assert "PREFIX+dcterms" not in page, "the prefixes are sent once, not in every link"
+    results = get(base, BROWSER, query=RECORDS).text
+    assert results.count(str(escape(urlencode({"query": RECORDS})))) == 1  # the permalink
+    assert results.count(str(escape(RECORDS))) == 1  # the editor
 
 
 def test_a_query_error_on_the_page_is_shown_with_its_status(base):

@@ -215,7 +215,7 @@ def test_every_format_says_the_same(base, path):
         response = get(f"{base}{path}", fmt.media_type)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == fmt.content_type
-        assert response.headers["Vary"] == "Accept"
+        assert response.headers["Vary"] == "Accept, Accept-Encoding"
         assert response.headers["Content-Location"] == f"{base}{path}.{fmt.extension}"
         graphs[fmt.name] = Graph().parse(data=response.text, format=PARSE_AS[fmt.name],
                                          publicID=f"{base}{path}")

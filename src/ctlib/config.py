@@ -50,6 +50,14 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _switch(value: str) -> bool:
+    words = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
+    try:
+        return words[value.strip().lower()]
+    except KeyError:
+        raise ValueError(f"must be on or off, got {value!r}") from None
+
+
 SITEMAP_LIMIT = 50_000
 """URLs in one sitemap file, at most (the sitemaps.org protocol)."""
 
@@ -135,6 +143,9 @@ SETTINGS: tuple[Setting, ...] = (
             "descriptions state it."),
     Setting("cache_entries", 20000, "Representations kept in memory per web worker.",
             _positive_int),
+    Setting("compression", True,
+            "Compress responses (gzip, brotli) for clients that accept it: on, or off "
+            "when a proxy in front of ctlib does it.", _switch),
     Setting("sparql_timeout", 30.0,
             "Seconds a SPARQL query may run before it is stopped (503); a request's "
             "timeout parameter can only lower it.", _positive_seconds),

@@ -16,7 +16,8 @@ from ..rdf.uris import Uris
 from ..rdf.xml_safe import xml_safe
 from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
-from .core import dates, errors, sizes
+from .core import assets, dates, errors, sizes
+from .core.compression import Compressing
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
@@ -72,7 +73,10 @@ def create_app(config: Config | None = None) -> Flask:
                  dataset, oai):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
+    assets.init_app(app)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
+    if config.compression:
+        app.wsgi_app = Compressing(app.wsgi_app, app.extensions["ctlib"].cache)
     return app
 
 

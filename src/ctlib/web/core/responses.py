@@ -59,19 +59,21 @@ def respond(entry: Rendered, if_none_match: str | None, if_modified_since: str |
     headers = list(entry.headers)
     if content_location:
         headers.append(("Content-Location", content_location))
-    if entry.status in CONDITIONAL_STATUSES and _not_modified(entry, if_none_match,
-                                                              if_modified_since):
+    if entry.status in CONDITIONAL_STATUSES and not_modified(
+            entry.etag, entry.last_modified, if_none_match, if_modified_since):
         return 304, [h for h in headers if h[0] != "Content-Type"], b""
     headers.append(("Content-Length", str(len(entry.body))))
     return entry.status, headers, entry.body
 
 
-def _not_modified(entry: Rendered, if_none_match: str | None,
-                  if_modified_since: str | None) -> bool:
+def not_modified(etag: str, last_modified: datetime | None, if_none_match: str | None,
+                 if_modified_since: str | None) -> bool:
+    """Whether a client holding these validators has the representation tagged ``etag``
+    (without quotes) and modified at ``last_modified``: If-None-Match decides when given."""
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/").strip('"') for tag in if_none_match.split(",")}
-        return "*" in tags or entry.etag in tags
-    if if_modified_since and entry.last_modified is not None:
+        return "*" in tags or etag in tags
+    if if_modified_since and last_modified is not None:
         since = parse_date(if_modified_since)
-        return since is not None and entry.last_modified.replace(microsecond=0) <= since
+        return since is not None and last_modified.replace(microsecond=0) <= since
     return False

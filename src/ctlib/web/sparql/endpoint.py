@@ -102,6 +102,8 @@ def _answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
     rows, truncated = answer.end
     headers = {"Content-Type": fmt.content_type, "Vary": "Accept", "Content-Length": str(size),
                "X-SPARQL-Row-Limit": str(ctx.config.sparql_max_rows)}
+    if asked.formats:  # named in the URL: what the query page's downloads ask for
+        headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
     if truncated:
         headers["X-SPARQL-Truncated"] = f"the result was cut after {rows:,} rows"
     return Response(wrap_file(request.environ, body), 200, headers, direct_passthrough=True)
@@ -182,20 +184,22 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
-        prologue=prologue, links=_links(asked))
+        prologue=prologue, permalink=_permalink(asked), graphs=_graphs(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"}
 
 
-def _links(asked: protocol.ProtocolRequest | None) -> dict[str, str]:
+def _graphs(asked: protocol.ProtocolRequest | None) -> list[tuple[str, str]]:
+    """The dataset a query was asked over, kept by the page's form for its downloads."""
     if asked is None:
-        return {}
-    graphs = [("default-graph-uri", g) for g in asked.default_graphs] + \
+        return []
+    return [("default-graph-uri", g) for g in asked.default_graphs] + \
         [("named-graph-uri", g) for g in asked.named_graphs]
 
-    def url(**extra) -> str:
-        return "/sparql?" + urlencode([("query", asked.query), *graphs, *extra.items()])
-    return {"permalink": url(), "csv": url(format="csv"), "json": url(format="json"),
-            "tsv": url(format="tsv"), "xml": url(format="xml"), "turtle": url(format="ttl")}
+
+def _permalink(asked: protocol.ProtocolRequest | None) -> str:
+    if asked is None:
+        return ""
+    return "/sparql?" + urlencode([("query", asked.query), *_graphs(asked)])
 
 
 def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> dict:

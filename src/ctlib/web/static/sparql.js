@@ -16,10 +16,12 @@
     if (form.requestSubmit) form.requestSubmit(); else if (onSubmit()) form.submit();
   }
 
-  function onSubmit() {
+  function onSubmit(event) {
     var url = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
     form.method = url.length > MAX_GET_URL ? "post" : "get";
-    if (button) {
+    // A download button submits the same form but the page stays: it is not busy.
+    var downloading = event && event.submitter && event.submitter !== button;
+    if (button && !downloading) {
       button.disabled = true;
       button.textContent = "Running…";
       form.setAttribute("aria-busy", "true");
@@ -59,7 +61,11 @@
   });
   editor.addEventListener("blur", function () { escaped = false; });
 
-  var examples = document.querySelectorAll("a[data-query]");
+  // Each example's query is sent once, in its link (which works without script too),
+  // and the prefixes once for them all.
+  var examples = document.querySelectorAll("a.example");
+  var section = document.getElementById("examples");
+  var prologue = section ? section.getAttribute("data-prologue") : "";
   Array.prototype.forEach.call(examples, function (link) {
     link.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -68,7 +74,7 @@
         other.removeAttribute("aria-current");
       });
       link.setAttribute("aria-current", "true");
-      editor.value = link.getAttribute("data-query");
+      editor.value = prologue + "\n" + new URL(link.href).searchParams.get("query");
       editor.focus({preventScroll: true});
       showQueryStart(true);
       // After the browser has scrolled to the caret: the query start at the top of
