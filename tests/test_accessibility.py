@@ -11,25 +11,19 @@ summary's "Read more".
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from urllib.parse import quote
 
 import pytest
 
+from .chromium import skip_without_chromium
 from .conftest import DATA
 from .server import running_server, withdrawal_ingests
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER"):
-    pytest.skip("no chromium on this machine", allow_module_level=True)
+skip_without_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
 QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5"
 PAGES = {
@@ -64,14 +58,6 @@ def base(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("accessibility"), first + partner,
                         second + partner) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,25 +4,17 @@ Uses Debian's chromium (installed by .ci/run). Without it these tests are skippe
 except where CTLIB_REQUIRE_BROWSER is set (CI), where they fail.
 """
 
-import os
-import shutil
-
 import pytest
 
+from .chromium import skip_without_chromium
 from .conftest import ROOT
 from .server import running_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER"):
-    pytest.skip("no chromium on this machine", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+skip_without_chromium()
 
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
 TITLE = "Desk Review of Counter-Trafficking Initiatives in IGAD and EAC Regions"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +22,6 @@ def base(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("browser"),
                         [ROOT / "data" / "library-listing.txt"]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
