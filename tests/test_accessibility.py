@@ -15,6 +15,8 @@ import re
 from urllib.parse import quote
 
 import pytest
+import requests
+from lxml import html
 
 from .chromium import skip_without_chromium
 from .conftest import DATA
@@ -199,3 +201,17 @@ def test_a_long_summary_folds_behind_read_more(base, browser):
     assert page.locator("#summary-text").is_visible()
     assert page.locator("#read-more").is_hidden()
     page.close()
+
+
+@pytest.mark.parametrize("path", ["", "browse/regions"])
+def test_a_label_in_another_language_than_the_page_says_which(base, path):
+    """The interface is English (html lang="en"); a concept label in French carries
+    lang="fr", so that a screen reader speaks it as French."""
+    french = html.fromstring(requests.get(base + path, headers={"Accept-Language": "fr"},
+                                          timeout=30).content)
+    english = html.fromstring(requests.get(base + path, timeout=30).content)
+    assert french.get("lang") == "en"
+    orientale = french.xpath('//*[text()="Europe orientale"]')
+    assert orientale and {label.get("lang") for label in orientale} == {"fr"}
+    eastern = english.xpath('//*[text()="Eastern Europe"]')
+    assert eastern and {label.get("lang") for label in eastern} == {None}

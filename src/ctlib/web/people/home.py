@@ -135,9 +135,9 @@ def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, 
     def bar(uri: str, count: int) -> charts.Bar:
         if uri not in concepts:
             return charts.Bar(uri, count, _path(uri))
-        labels = concepts[uri].labels
-        said = next((tag for tag in (language, fallback) if tag in labels), None)
-        return charts.Bar(concepts[uri].label(language, fallback), count, _path(uri), said)
+        concept = concepts[uri]
+        return charts.Bar(concept.label(language, fallback), count, _path(uri),
+                          concept.label_language(language, fallback))
     return {scheme: [bar(uri, count) for uri, count in getattr(facts, scheme).items()]
             for scheme in ("regions", "categories")}
 
