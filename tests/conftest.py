@@ -11,6 +11,7 @@ from ctlib.catalogue import Catalogue
 from ctlib.config import load_config
 
 from . import stores
+from .chromium import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -105,3 +106,13 @@ def _one_store_per_test():
 def _no_store_left():
     yield
     stores.stop(stores.started())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module of tests (see chromium.py)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()

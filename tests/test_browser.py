@@ -4,25 +4,17 @@ Uses Debian's chromium (installed by .ci/run). Without it these tests are skippe
 except where CTLIB_REQUIRE_BROWSER is set (CI), where they fail.
 """
 
-import os
-import shutil
-
 import pytest
 
+from .chromium import skip_without_chromium
 from .conftest import ROOT
 from .server import running_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER"):
-    pytest.skip("no chromium on this machine", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+skip_without_chromium()
 
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
 TITLE = "Desk Review of Counter-Trafficking Initiatives in IGAD and EAC Regions"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +22,6 @@ def base(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("browser"),
                         [ROOT / "data" / "library-listing.txt"]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -380,22 +364,22 @@ def test_home_page_charts_fit_the_screen_and_a_bar_opens_its_concept(home_base, 
     page = browser.new_page(viewport={"width": width, "height": height})
     requested = same_origin_requests(page, home_base)
     page.goto(home_base)
-    for name in ("Records per year", "Records per region", "Records per category"):
-        chart = page.get_by_role("img", name=name)
+    charts = [page.get_by_role("img", name="Records per year"),
+              *(page.get_by_role("list", name=name)
+                for name in ("Records per region", "Records per category"))]
+    for chart in charts:
         chart.scroll_into_view_if_needed()
-        assert chart.is_visible(), name
+        assert chart.is_visible()
         box = chart.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
-        assert box["width"] >= min(width - 40, 400), f"{name} is only {box['width']}px wide"
-    label = page.locator("svg.chart-bars text").first.bounding_box()
-    assert label["height"] >= 10, "chart labels too small to read"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert box["width"] >= min(width - 40, 400), f"a chart is only {box['width']}px wide"
     search = page.get_by_role("main").get_by_role("search")
     assert search.get_by_label("Search the library").is_visible()
     assert_no_sideways_scroll(page, width)
     page.screenshot(path=str(tmp_path / f"home-{device}.png"), full_page=True)
 
-    bar = page.get_by_role("img", name="Records per category").get_by_role(
-        "link", name="Victim Identification: 1 record")
+    bar = page.get_by_role("list", name="Records per category").get_by_role(
+        "link", name="Victim Identification 1")
     with page.expect_navigation():
         bar.click()
     assert page.url == f"{home_base}def/categories/victim-identification"

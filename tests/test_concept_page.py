@@ -4,7 +4,6 @@ after their standards, its count, and a search that finds its records. The real 
 over the real listing and a partner's file; a concept page at phone width in Chromium."""
 
 import re
-import shutil
 
 import pytest
 from lxml import html
@@ -13,6 +12,7 @@ from ctlib.records.language import language_name
 from ctlib.web.descriptions.concept_page import code_name, matched
 from ctlib.web.descriptions.locator import locator
 
+from .chromium import CHROMIUM, FLAGS
 from .conftest import DATA, ROOT
 from .server import get, running_server
 
@@ -164,14 +164,10 @@ def test_a_country_page_has_a_locator_of_its_own_and_a_region_none(base):
     assert "http" not in world.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(not CHROMIUM, reason="no chromium on this machine")
 def test_a_concept_page_fits_a_phone_and_its_breadcrumb_wraps(base, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from .test_browser import FLAGS
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = chromium.new_page(viewport={"width": 390, "height": 844})

@@ -65,15 +65,16 @@ def chart(page, section: str):
     return svg
 
 
-def bar_links(svg) -> dict[str, str]:
-    """Each bar's accessible name ("Label: 3 records") and link."""
-    return {a.get("aria-label"): a.get("href") for a in svg.xpath('.//*[local-name()="a"]')
-            if a.get("aria-label")}
-
-
-def named(counts: dict[str, int]) -> dict[str, str]:
-    return {label: f"{label}: {n} record" + ("" if n == 1 else "s")
-            for label, n in counts.items()}
+def bar_links(page, section: str) -> dict[str, tuple[int, str]]:
+    """Each bar of a section's bar chart, a list of links: its label, count and link.
+    The links are not inside an image (axe: nested-interactive), and each one's name is
+    the text it shows (its label and count)."""
+    assert not page.xpath(f'//section[@id="{section}"]//*[@role="img"]//a')
+    bars = page.xpath(f'//section[@id="{section}"]/ol[@class="chart-bars"]/li[not(@class)]/a')
+    assert all(bar.xpath('.//*[local-name()="svg"]/@aria-hidden') == ["true"] for bar in bars)
+    return {bar.xpath('string(span[@class="label"])'):
+            (int(bar.xpath('string(span[@class="count"])').replace(",", "")), bar.get("href"))
+            for bar in bars}
 
 
 def test_records_per_year_are_what_sparql_counts(base, page):
@@ -84,7 +85,8 @@ def test_records_per_year_are_what_sparql_counts(base, page):
     assert table(page, "records-per-year") == expected
     svg = chart(page, "records-per-year")
     titles = svg.xpath('.//*[local-name()="rect"]/*[local-name()="title"]/text()')
-    assert sorted(titles) == sorted(named(expected).values())
+    assert sorted(titles) == sorted(f"{year}: {n} record" + ("" if n == 1 else "s")
+                                    for year, n in expected.items())
     assert "2010" in svg.xpath('.//*[local-name()="text"]/text()')  # a year with no records
 
 
@@ -101,9 +103,9 @@ def test_records_per_region_are_what_sparql_counts_over_the_hierarchy(base, page
         }} GROUP BY ?label""", "label")
     assert "Worldwide" not in expected and expected["Sub-Saharan Africa"] >= 1
     assert table(page, "records-per-region") == expected
-    links = bar_links(chart(page, "records-per-region"))
-    assert set(links) == set(named(expected).values())  # fewer than the chart's limit
-    assert links[named(expected)["Sub-Saharan Africa"]] == "/def/regions/sub-saharan-africa"
+    links = bar_links(page, "records-per-region")
+    assert {label: n for label, (n, _) in links.items()} == expected  # under the chart's limit
+    assert links["Sub-Saharan Africa"][1] == "/def/regions/sub-saharan-africa"
 
 
 def test_records_per_category_count_narrower_categories_and_link_to_their_concepts(base, page):
@@ -115,10 +117,10 @@ def test_records_per_category_count_narrower_categories_and_link_to_their_concep
     expected = {row["label"]: int(row["n"]) for row in rows}
     assert "Referral Mechanisms" in expected
     assert table(page, "records-per-category") == expected
-    links = bar_links(chart(page, "records-per-category"))
-    names = named(expected)
+    links = bar_links(page, "records-per-category")
+    assert {label: n for label, (n, _) in links.items()} == expected
     for row in rows:
-        href = links[names[row["label"]]]
+        href = links[row["label"]][1]
         assert base + href.lstrip("/") == row["category"]
         assert requests.get(base + href.lstrip("/"), headers={"Accept": "text/html"},
                             timeout=30).status_code == 200
@@ -246,5 +248,7 @@ def test_chart_labels_follow_accept_language(base):
     english = requests.get(base, headers={"Accept-Language": "en"}, timeout=30)
     assert "Europe orientale" in french.text and "Europe orientale" not in english.text
     assert "Eastern Europe" in english.text
+    labels = html.fromstring(french.content).xpath('//ol[@class="chart-bars"]//span[@class="label"]')
+    assert {label.text: label.get("lang") for label in labels}["Europe orientale"] == "fr"
     assert "Accept-Language" in french.headers["Vary"]
     assert french.headers["ETag"] != english.headers["ETag"]

@@ -139,7 +139,7 @@ def test_a_source_url_reaches_turtle_and_the_page(base):
     assert text(link) == "Open the document at docs.example.org"
     assert link.get("href") == WITH_URL["url"] and link.get("rel") == "noopener noreferrer"
     assert 'href="https://docs.example.org/handbook.pdf?lang=en&amp;part=1"' in response.text
-    assert [text(p) for p in tree.xpath("//section[@class='summary']/p")] == [
+    assert [text(p) for p in tree.xpath("//section[@class='summary']/div/p")] == [
         "First part.", "Second part."]
 
 

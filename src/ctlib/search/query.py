@@ -479,6 +479,10 @@ class IndexedConcept:
         """The label in ``language``, else in ``fallback``, else the key."""
         return self.labels.get(language) or self.labels.get(fallback) or self.key
 
+    def label_language(self, language: str, fallback: str = "en") -> str | None:
+        """The language of ``label(language, fallback)``; None for the key."""
+        return next((tag for tag in (language, fallback) if self.labels.get(tag)), None)
+
 
 class ConceptTable:
     """The index's concepts, each scheme in tree order (a concept after its broader one)."""

@@ -59,6 +59,7 @@ def browse_scheme(scheme: str):
     language = negotiate_language(request.headers.get("Accept-Language"),
                                   snapshot.label_languages, ctx.config.language)
     tree = [{"label": label, "depth": c.depth, "count": counts.get(c.uri, NO_RECORDS).records,
+             "language": c.label_language(language, ctx.config.language),
              "said": counts.get(c.uri, NO_RECORDS).words(label),
              "href": "/" + c.uri[len(ctx.uris.base):],
              "search": "/search?" + urlencode({facet: c.key})}

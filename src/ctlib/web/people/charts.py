@@ -1,11 +1,12 @@
-"""Charts of the catalogue as inline SVG, drawn on the server: no script, no library.
+"""Charts of the catalogue, drawn on the server: no script, no library.
 
-Pure functions, numbers in and markup out. Every label is escaped here, and the result
-is Markup, which Jinja inserts as it is. A chart scales with its ``viewBox`` (the page
-sets ``width: 100%``); its text is sized for the phone-to-desktop range at which the
-home page shows it. Each chart is ``role="img"`` with a ``<title>``, and every bar or
-column has a ``<title>`` saying its label and count; the page also gives the numbers
-as a table, so they are text for screen readers and for tests.
+The column chart of years is inline SVG: pure functions, numbers in and markup out,
+every label escaped here, the result Markup that Jinja inserts as it is. It scales
+with its ``viewBox`` (the page sets ``width: 100%``); its text is sized for the
+phone-to-desktop range at which the home page shows it. It is ``role="img"`` with a
+``<title>``, each column has a ``<title>`` saying its year and count, and the page gives
+the numbers as a table too. Bar charts are lists of links (home.html draws them from
+``Bar``s): a link inside an image would hide it from assistive technology.
 """
 
 from __future__ import annotations
@@ -19,16 +20,10 @@ WIDTH = 480
 """viewBox width of every chart: about the width it is shown at, so its text stays
 between 11 and 14 pixels from a phone to a desktop column."""
 FONT = 15
-ROW = 46
-"""Height of one row of a bar chart: its label line, then its bar."""
-BAR = 14
 COLUMNS_HEIGHT = 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 46, 8, 16, 28
 MOST_YEAR_LABELS = 8
 MOST_COUNT_TICKS = 5
-LABEL_CHARACTERS = 46
-"""Longer labels are cut (with an ellipsis) to leave room for the count; the title
-and the table keep the whole label."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +31,8 @@ class Bar:
     label: str
     count: int
     href: str
+    language: str | None = None
+    """The label's language, where it has one."""
 
 
 @dataclass(frozen=True)
@@ -60,21 +57,6 @@ def top(bars: list[Bar], limit: int, href: str) -> tuple[list[Bar], Rest | None]
     return shown, Rest(len(left), left[-1].count, left[0].count, href)
 
 
-def bar_chart(title: str, bars: list[Bar], rest: Rest | None = None,
-              nouns: tuple[str, str] = ("concept", "concepts")) -> Markup:
-    """A horizontal bar per item in the order given (``top`` ranks them), its label and
-    count above it, the whole row a link; ``rest`` as a last line linking to the rest."""
-    if not bars:
-        return _empty(title)
-    most = max(bar.count for bar in bars)
-    rows = [_bar_row(bar, index * ROW, most) for index, bar in enumerate(bars)]
-    height = len(bars) * ROW
-    if rest is not None:
-        rows.append(_rest_row(rest, height, nouns))
-        height += ROW // 2 + 4
-    return _svg(title, height, "".join(rows), "chart-bars")
-
-
 def column_chart(title: str, counts: dict[int, int]) -> Markup:
     """Records per year as columns from the first year to the last: a year without
     records is a gap, not a missing slot, so distances in time stay true."""
@@ -97,26 +79,6 @@ def column_chart(title: str, counts: dict[int, int]) -> Markup:
         if year % labelled == 0:
             parts.append(_year_label(year, left + slot / 2))
     return _svg(title, COLUMNS_HEIGHT, "".join(parts), "chart-columns")
-
-
-def _bar_row(bar: Bar, top_y: float, most: int) -> str:
-    name = f"{bar.label}: {_records(bar.count)}"
-    length = max(bar.count / most * WIDTH, 2)  # a sliver, never nothing
-    return (f'<a href="{escape(bar.href)}" aria-label="{escape(name)}">'
-            f"<title>{escape(name)}</title>"
-            f'<rect class="row" x="0" y="{top_y}" width="{WIDTH}" height="{ROW}"/>'
-            + _text(0, top_y + 17, _shortened(bar.label))
-            + _text(WIDTH, top_y + 17, f"{bar.count:,}", anchor="end", css="count")
-            + f'<rect class="bar" x="0" y="{top_y + 24}" width="{_number(length)}" '
-              f'height="{BAR}"/></a>')
-
-
-def _rest_row(rest: Rest, top_y: float, nouns: tuple[str, str]) -> str:
-    spread = (_records(rest.most) if rest.fewest == rest.most
-              else f"{rest.fewest:,} to {_records(rest.most)}")
-    line = f"and {rest.concepts} more {nouns[rest.concepts != 1]}, {spread} each"
-    return (f'<a href="{escape(rest.href)}">'
-            + _text(0, top_y + 17, line, css="rest") + "</a>")
 
 
 def _column(year: int, count: int, left: float, slot: float, ceiling: int,
@@ -196,12 +158,6 @@ def _text(x, y, text: str, anchor: str = "start", css: str = "") -> str:
 def _text_width(text: str) -> float:
     """Roughly, in viewBox units: digits and average letters are about 0.6 em wide."""
     return len(text) * FONT * 0.6
-
-
-def _shortened(label: str) -> str:
-    if len(label) <= LABEL_CHARACTERS:
-        return label
-    return label[:LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
 def _number(value: float) -> str:

@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
-from markupsafe import Markup
 
 from ...formats import BY_NAME
 from ...published.snapshot import Snapshot
@@ -129,25 +128,27 @@ def _render(snapshot: Snapshot, language: str) -> Rendered:
 
 
 def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, list]:
-    """The region and category bars, labelled in ``language``."""
+    """The region and category bars, labelled in ``language`` where a label is."""
     concepts = _ctx().search_indexes.of(snapshot).concepts.by_uri
     fallback = _ctx().config.language
 
-    def bars(counts: dict[str, int]) -> list[charts.Bar]:
-        return [charts.Bar(concepts[uri].label(language, fallback) if uri in concepts else uri,
-                           count, _path(uri)) for uri, count in counts.items()]
-    return {"regions": bars(facts.regions), "categories": bars(facts.categories)}
+    def bar(uri: str, count: int) -> charts.Bar:
+        if uri not in concepts:
+            return charts.Bar(uri, count, _path(uri))
+        concept = concepts[uri]
+        return charts.Bar(concept.label(language, fallback), count, _path(uri),
+                          concept.label_language(language, fallback))
+    return {scheme: [bar(uri, count) for uri, count in getattr(facts, scheme).items()]
+            for scheme in ("regions", "categories")}
 
 
-def _charts(facts: HomeFacts, bars: dict[str, list]) -> dict[str, Markup]:
-    regions, more_regions = charts.top(bars["regions"], CHART_BARS, "/def/regions")
-    categories, more_categories = charts.top(bars["categories"], CHART_BARS, "/def/categories")
+def _charts(facts: HomeFacts, bars: dict[str, list]) -> dict:
+    """The years as a column chart; the regions and categories as the bars shown
+    and the rest summarised (home.html lists them)."""
     return {
         "years": charts.column_chart("Records per year", facts.records_per_year),
-        "regions": charts.bar_chart("Records per region", regions, more_regions,
-                                    ("region", "regions")),
-        "categories": charts.bar_chart("Records per category", categories, more_categories,
-                                       ("category", "categories")),
+        "regions": charts.top(bars["regions"], CHART_BARS, "/def/regions"),
+        "categories": charts.top(bars["categories"], CHART_BARS, "/def/categories"),
     }
 
 

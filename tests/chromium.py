@@ -1,0 +1,21 @@
+"""Debian's Chromium (installed by .ci/run) for the tests that open pages in it.
+
+A module of such tests calls ``skip_without_chromium()`` before importing Playwright:
+without Chromium it is skipped, except where CTLIB_REQUIRE_BROWSER is set (CI), where
+it fails. conftest's ``browser`` fixture starts one headless Chromium for a module.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def skip_without_chromium() -> None:
+    if not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER"):
+        pytest.skip("no chromium on this machine", allow_module_level=True)
+
