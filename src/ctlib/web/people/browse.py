@@ -93,7 +93,7 @@ def browse_authors():
     if page > pages:
         raise NotFound(f"page={page}: the list of authors has {pages} page{'s' * (pages > 1)}")
     first = (page - 1) * AUTHORS_PER_PAGE
-    return _page("browse.html", view="authors", q=request.args.get("q", ""),
+    return _page("browse.html", view="authors", title="Authors", q=request.args.get("q", ""),
                  groups=[(initial, list(group)) for initial, group in groupby(
                      authors[first:first + AUTHORS_PER_PAGE], key=attrgetter("initial"))],
                  total=len(authors),
