@@ -15,7 +15,6 @@ import requests
 
 from .conftest import DATA, ROOT, cli_env, into_the_next_second
 
-
 INGEST_TIMEOUT: float | None = 120
 """Seconds an ingest of a test server may take; bench/served.py lifts it for large
 generated catalogues, which a loaded machine ingests more slowly."""
