@@ -20,7 +20,7 @@
           a { color: #0b4f9c; }
           a:focus { outline: 3px solid #1a1a1a; outline-offset: 2px; }
           nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
-          nav a { display: inline-block; padding: .3rem 0; min-height: 24px; }
+          nav a, td a, caption a, .pager a { display: inline-block; padding: .3rem 0; min-height: 24px; }
           table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem;
                   table-layout: fixed; }
           th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
