@@ -13,7 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import server  # noqa: E402
 from tests.server import running_server  # noqa: E402
+
+server.INGEST_TIMEOUT = None  # 100,000 records can take longer than a test's ingest
 
 
 @contextmanager

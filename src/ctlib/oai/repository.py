@@ -55,8 +55,10 @@ class SetsByGeneration:
 
 class Repository:
     def __init__(self, config: Config, uris: Uris, members: ConceptMembers, snapshot: Snapshot,
-                 sets: SetHierarchy):
+                 sets: SetHierarchy, stylesheet: str | None = None):
         self.config = config
+        self.stylesheet = stylesheet
+        """The URL of the XSLT stylesheet every response names, if any."""
         self.uris = uris
         self.members = members
         self.snapshot = snapshot
@@ -89,7 +91,7 @@ class Repository:
                                {} if error.code in errors.ECHO_NO_ARGUMENTS else echoed, error)
         root = xml.envelope(self.base_url, response_date, echoed)
         root.append(answer)
-        return xml.serialize(root)
+        return xml.serialize(root, self.stylesheet)
 
     def answer(self, request: Request) -> ET.Element:
         """The verb's element of the response; OAIError for an error condition."""
@@ -98,7 +100,7 @@ class Repository:
     def _error(self, response_date: str, echoed: dict[str, str], error: OAIError) -> bytes:
         root = xml.envelope(self.base_url, response_date, echoed)
         add(root, "error", error.message, {"code": error.code})
-        return xml.serialize(root)
+        return xml.serialize(root, self.stylesheet)
 
     def identify(self, arguments: dict[str, str]) -> ET.Element:
         config = self.config

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import quoteattr
 
 from ..rdf.xml_safe import xml_safe
 
@@ -76,5 +77,10 @@ def _prefixed(qualified: str, chosen: dict[str, str], used: dict[str, str]) -> s
     return f"{used[namespace]}:{local}"
 
 
-def serialize(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+def serialize(root: ET.Element, stylesheet: str | None = None) -> bytes:
+    """The document, with an xml-stylesheet instruction naming ``stylesheet`` (an XSLT
+    stylesheet's URL) when one is given, so that a browser shows it as a page."""
+    document = ET.tostring(root, encoding="unicode")
+    instruction = "" if stylesheet is None else \
+        f"<?xml-stylesheet type=\"text/xsl\" href={quoteattr(stylesheet)}?>\n"
+    return f"<?xml version='1.0' encoding='utf-8'?>\n{instruction}{document}".encode("utf-8")

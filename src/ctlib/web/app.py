@@ -22,7 +22,7 @@ from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
 from .harvest import collections, dataset, dumps, oai, sitemaps
-from .people import browse, home, search
+from .people import browse, favicon, home, search
 from .sparql import endpoint as sparql
 
 
@@ -70,7 +70,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
     for room in (descriptions, collections, sitemaps, home, sparql, search, browse, dumps,
-                 dataset, oai):
+                 dataset, oai, favicon):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

@@ -14,7 +14,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.http import http_date
 
 from ...oai.repository import Repository, SetsByGeneration
@@ -24,6 +24,9 @@ from ..core.responses import Rendered, respond
 blueprint = Blueprint("oai", __name__)
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
+STYLESHEET = "oai.xsl"
+"""What a browser shows a response through (as DSpace and EPrints do): each verb a link,
+records as tables. Harvesters ignore it."""
 SHAPING_SETTINGS = ("base_uri", "title", "admin_email", "oai_page_size", "language", "licence")
 """The settings an answer depends on besides the data and the arguments."""
 
@@ -54,12 +57,17 @@ def endpoint():
 
 def _render(ctx, snapshot: Snapshot, given: list[tuple[str, list[str]]]) -> bytes:
     sets = current_app.extensions["ctlib_oai_sets"].of(snapshot, ctx.uris)
-    return Repository(ctx.config, ctx.uris, ctx.concept_members, snapshot, sets).respond(given)
+    return Repository(ctx.config, ctx.uris, ctx.concept_members, snapshot, sets,
+                      _stylesheet()).respond(given)
+
+
+def _stylesheet() -> str:
+    return url_for("static", filename=STYLESHEET)
 
 
 def _etag(ctx, snapshot: Snapshot, given: list[tuple[str, list[str]]]) -> str:
     key = json.dumps([snapshot.generation, [str(ctx.config[name]) for name in SHAPING_SETTINGS],
-                      sorted(given)])
+                      _stylesheet(), sorted(given)])
     return "oai-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 

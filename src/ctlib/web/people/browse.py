@@ -1,9 +1,12 @@
 """/browse: the catalogue by vocabulary (each scheme as a tree with record counts), by
-year and by author, every count a link to the search that lists those records.
+year and by author (paged, in filing order: filing.py), every count a link to the search that lists those records.
 Counts come from the search index, once per generation."""
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import groupby
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request
@@ -18,10 +21,13 @@ from ...search.query import (
 )
 from ..core.errors import NotFound
 from ..core.negotiation import negotiate_language
+from ..core.parameters import MAX_PAGE, whole_number
+from .filing import Filed, filed, in_filing_order
 
 blueprint = Blueprint("browse", __name__)
 
 FACET_OF_SCHEME = {scheme: facet for facet, scheme in CONCEPT_FACETS.items()}
+AUTHORS_PER_PAGE = 100
 SCHEME_TITLES = {"regions": "Regions", "countries": "Countries", "categories": "Categories"}
 
 
@@ -77,18 +83,39 @@ def browse_years():
 
 @blueprint.get("/browse/authors")
 def browse_authors():
-    """Authors by the first letter of their name (a large catalogue has tens of
-    thousands): ``letter`` picks one, the first by default."""
-    authors = _cached("authors", authors_by_name)
-    letters = sorted({_initial(name) for _, name, _ in authors})
-    letter = request.args.get("letter", letters[0] if letters else "")
-    if letters and letter not in letters:
-        raise NotFound(f"no author's name starts with {letter!r}; letters: {' '.join(letters)}")
-    shown = [(key, name, n, "/search?" + urlencode({"author": key}))
-             for key, name, n in authors if _initial(name) == letter]
-    return _page("browse.html", view="authors", authors=shown, letters=letters, letter=letter)
+    """Every author in filing order (filing.py), AUTHORS_PER_PAGE a page; ``q`` keeps
+    the names that contain it, ``page`` picks a page; each initial links to the page
+    where it starts."""
+    everyone = _cached("authors", _filed_authors)
+    q = fold(request.args.get("q", ""))
+    authors = [a for a in everyone if q in a.folded] if q else everyone
+    pages = max(1, -(-len(authors) // AUTHORS_PER_PAGE))
+    page = whole_number("page", request.args.get("page", "1"), 1, MAX_PAGE)
+    if page > pages:
+        raise NotFound(f"page={page}: the list of authors has {pages} page{'s' * (pages > 1)}")
+    first = (page - 1) * AUTHORS_PER_PAGE
+    return _page("browse.html", view="authors", title="Authors", q=request.args.get("q", ""),
+                 groups=[(initial, list(group)) for initial, group in groupby(
+                     authors[first:first + AUTHORS_PER_PAGE], key=attrgetter("initial"))],
+                 total=len(authors),
+                 page=page, pages=pages, everyone=len(everyone),
+                 letters=_letter_pages(authors), href=partial(_authors_href, q))
 
 
-def _initial(name: str) -> str:
-    first = fold(name)[:1].upper()
-    return first if first.isalpha() else "#"
+def _filed_authors(index) -> list[Filed]:
+    return in_filing_order([filed(*row) for row in authors_by_name(index)])
+
+
+def _letter_pages(authors: list[Filed]) -> dict[str, int]:
+    """Each initial, in list order, and the page its first author is on."""
+    pages: dict[str, int] = {}
+    for position, author in enumerate(authors):
+        pages.setdefault(author.initial, position // AUTHORS_PER_PAGE + 1)
+    return pages
+
+
+def _authors_href(q: str, page: int = 1, letter: str | None = None) -> str:
+    query = urlencode([(name, value) for name, value in (("q", q), ("page", page))
+                       if value and value != 1])
+    return "/browse/authors" + ("?" + query if query else "") + \
+        (f"#letter-{letter}" if letter else "")
