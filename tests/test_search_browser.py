@@ -5,9 +5,8 @@ import pytest
 
 from .conftest import DATA, ROOT
 from .server import running_server
-from .test_browser import CHROMIUM, FLAGS, assert_no_sideways_scroll
-
-from playwright.sync_api import sync_playwright  # noqa: E402  (test_browser skips first)
+from .test_browser import assert_no_sideways_scroll
+from .test_browser import browser as browser  # the fixture, shared
 
 TARGETS = """() => [...document.querySelectorAll('main a, main button, main summary')]
   .filter(e => e.offsetParent && e.parentElement.tagName !== 'P')
@@ -22,14 +21,6 @@ def base(tmp_path_factory):
     with running_server(tmp_path_factory.mktemp("search-browser"),
                         [ROOT / "data" / "library-listing.txt", DATA / "partner.jsonl"]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("width", [390, 320])
