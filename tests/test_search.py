@@ -108,8 +108,9 @@ def test_facet_counts_equal_sparql_counts(base):
           ?region skos:inScheme <{base}def/regions> .
         }} GROUP BY ?region""")
     expected = {row["region"]["value"].rsplit("/", 1)[1]: int(row["n"]["value"]) for row in rows}
+    # Worldwide, the top region, holds every record: a facet value that narrows nothing
+    assert expected["eastern-africa"] >= 1 and expected.pop("worldwide") == found(base)["total"]
     assert {v["key"]: v["count"] for v in facets["region"]} == expected
-    assert expected["eastern-africa"] >= 1 and expected["worldwide"] == found(base)["total"]
     rows = sparql(base, """
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?year (COUNT(?record) AS ?n) WHERE {
@@ -133,7 +134,7 @@ def test_filters_combine_and_narrow(base):
 
 
 def test_sort_and_paging_links_walk_every_hit(base):
-    first = found(base, sort="newest", size="3")
+    first = found(base, sort="newest")
     years = [hit["year"] for hit in first["hits"]]
     assert years == sorted(years, reverse=True)
     seen, page = [], first
@@ -192,8 +193,8 @@ def test_numbers_are_ascii_digits_of_bounded_length(name, value):
 
 
 def test_numbers_in_range_are_read():
-    query = parse_query(MultiDict({"page": "007", "size": " 5 ", "from": "1990", "to": "0"}))
-    assert (query.page, query.size, query.year_from, query.year_to) == (7, 5, 1990, 0)
+    query = parse_query(MultiDict({"page": "007", "size": " 50 ", "from": "1990", "to": "0"}))
+    assert (query.page, query.size, query.year_from, query.year_to) == (7, 50, 1990, 0)
 
 
 def test_browse_pages_count_what_search_finds(base):

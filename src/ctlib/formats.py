@@ -110,7 +110,11 @@ def for_path(path: Path) -> Format:
 
 SEARCH_JSON = Format("json", "application/json", "json", None, "JSON")
 """Search results as plain JSON (docs/search.md), not JSON-LD: what a script expects."""
+SEARCH_CSV = Format("csv", "text/csv", "csv", None, "CSV")
+"""Search results as a table: every hit (up to a limit), one row each."""
 SEARCH_FORMATS: tuple[Format, ...] = (
-    SEARCH_JSON, *(f for f in DESCRIPTION_FORMATS if f.rdf_format is not None), BY_NAME["html"])
+    SEARCH_JSON, *(f for f in DESCRIPTION_FORMATS if f.rdf_format is not None), SEARCH_CSV,
+    *(f for f in CITATION_FORMATS if f.name in ("bibtex", "ris")), BY_NAME["html"])
 """What /search answers in: JSON for ``*/*`` and ``application/json``, the matching
-records as a Hydra collection in every RDF format, HTML for browsers."""
+records as a Hydra collection in every RDF format, all of them as CSV, the page's
+records as citations, HTML for browsers."""

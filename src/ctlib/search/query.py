@@ -4,7 +4,8 @@ Free text becomes an FTS5 expression built from the words alone (quotes make a
 phrase, a trailing ``*`` a prefix), so nothing a person types is a syntax error.
 Filters on different facets combine with AND, several values of one facet with OR.
 Facet counts are taken over the hits with every filter applied; a region counts the
-records of the regions and countries inside it.
+records of the regions and countries inside it. A search that finds little comes with
+a suggestion: its words spelt as the index spells them (suggest.py).
 """
 
 from __future__ import annotations
@@ -24,14 +25,20 @@ import numpy as np
 from ..rdf.uris import fold
 from .bitmaps import Postings, count, parse_rowids, rowids
 from .index import RANKING, author_key, concept_key, is_current, year_key
+from .suggest import Vocabulary
 
 CONCEPT_FACETS = {"region": "regions", "country": "countries", "category": "categories"}
 """Facet parameter -> concept scheme."""
 FACETS = (*CONCEPT_FACETS, "author")
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "title")
 PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+PAGE_SIZES = (PAGE_SIZE, 50, 100)
+"""What a person may choose; a few fixed sizes keep the cached pages few."""
 TOP_AUTHORS = 15
+MORE_AUTHORS = 100
+"""Authors the facet lists when asked for more, or when filtered by name."""
+FEW = 3
+"""A search finding fewer records than this comes with a suggestion, if there is one."""
 MARK = ("\ue000", "\ue001")
 """Around highlighted words in titles and snippets: private-use characters, replaced
 by <mark> tags after the text is escaped."""
@@ -59,6 +66,10 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     size: int = PAGE_SIZE
+    more_authors: bool = False
+    """The author facet lists MORE_AUTHORS, not TOP_AUTHORS."""
+    author_named: str = ""
+    """The author facet lists only authors whose name holds this."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class Hit:
     year: int | None
     authors: list[tuple[str, str]]
     """(key, name)"""
+    places: list[str] = field(default_factory=list)
+    """Labels of the regions and countries the record names."""
+    categories: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,8 @@ class Results:
     facets: dict[str, list[FacetValue]]
     years: list[tuple[int, int]]
     """(year, records) for every year among the hits, in order."""
+    suggestion: str | None = None
+    """The text, respelt, when the search found fewer than FEW records."""
 
     @property
     def pages(self) -> int:
@@ -142,6 +158,32 @@ class SearchIndex:
         self.postings = Postings.read(connection)
         self.counted: dict[str, ConceptCount] | None = None
         """concept_counts' answer, once computed (a race computes it twice, the same)."""
+        self._vocabulary: Vocabulary | None = None
+        self._titles: np.ndarray | None = None
+        self._authors: list[tuple[int, str, str, str]] | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The indexed words, read when first needed (a race reads them twice, the same)."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self.connection())
+        return self._vocabulary
+
+    @property
+    def by_title(self) -> np.ndarray:
+        """Every rowid, in the order of the records' titles."""
+        if self._titles is None:
+            self._titles = np.array([r for (r,) in self.connection().execute(
+                "SELECT rowid FROM records ORDER BY title COLLATE NOCASE, id")], np.int64)
+        return self._titles
+
+    @property
+    def authors(self) -> list[tuple[int, str, str, str]]:
+        """(id, key, name, folded name) of every author, for the facet's name filter."""
+        if self._authors is None:
+            self._authors = [(i, key, name, fold(name)) for i, key, name in
+                             self.connection().execute("SELECT id, key, name FROM authors")]
+        return self._authors
 
     def connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -166,7 +208,8 @@ class SearchIndex:
 
 
 def search(index: SearchIndex, query: SearchQuery, language: str,
-           fallback: str = "en") -> Results:
+           fallback: str = "en", snippets: bool = True) -> Results:
+    """``snippets``: False where only the hits' facts are wanted (an export)."""
     connection, postings = index.connection(), index.postings
     expression = match_expression(query.text, index.terms_starting)
     filters = _filters(connection, index, query)
@@ -175,19 +218,35 @@ def search(index: SearchIndex, query: SearchQuery, language: str,
     ranked = RANKERS.submit(_by_relevance, index, expression, filters,
                             query.page * query.size) \
         if expression is not None and query.sort == "relevance" else None
-    hits = _passing(postings, filters)
-    if expression is not None:  # the filters narrow what FTS5 hands back, not only after
-        hits = hits & postings.bitmap(parse_rowids(connection.execute(
-            "SELECT group_concat(rowid) FROM search WHERE search MATCH ?",
-            (f"({expression}){_narrowing(filters)}",)).fetchone()[0]))
+    hits = _matching(connection, postings, expression, filters)
     counts = {"concept": _counted(hits, postings.concepts),
               "author": _counted(hits, postings.authors),
               "year": _counted(hits, postings.years)}
     years = sorted((year, n) for year, n in counts["year"].items() if year is not None)
     total = count(hits)
-    return Results(query, total,
-                   _page(connection, index, query, expression, ranked, hits, total),
-                   _facets(connection, query, counts, index.concepts, language, fallback), years)
+    page = _page(connection, index, query, expression, ranked, hits, total)
+    return Results(query, total, _hits_of(connection, index, page, language, fallback,
+                                          expression if snippets else None, snippets),
+                   _facets(index, query, counts, hits, total, language, fallback), years,
+                   index.vocabulary.suggest(query.text) if total < FEW and query.text else None)
+
+
+def total_of(index: SearchIndex, query: SearchQuery) -> int:
+    """How many records ``query`` finds, without ranking or counting facets."""
+    connection = index.connection()
+    return count(_matching(connection, index.postings,
+                           match_expression(query.text, index.terms_starting),
+                           _filters(connection, index, query)))
+
+
+def _matching(connection, postings: Postings, expression: str | None,
+              filters: list[_Filter]) -> np.ndarray:
+    hits = _passing(postings, filters)
+    if expression is not None:  # the filters narrow what FTS5 hands back, not only after
+        hits = hits & postings.bitmap(parse_rowids(connection.execute(
+            "SELECT group_concat(rowid) FROM search WHERE search MATCH ?",
+            (f"({expression}){_narrowing(filters)}",)).fetchone()[0]))
+    return hits
 
 
 def by_year(index: SearchIndex, query: SearchQuery) -> tuple[int, list[Hit]]:
@@ -198,7 +257,7 @@ def by_year(index: SearchIndex, query: SearchQuery) -> tuple[int, list[Hit]]:
     hits = _passing(index.postings, _filters(connection, index, query))
     chosen = _by_year(index.postings, hits, query.sort != "oldest",
                       (query.page - 1) * query.size, query.size)
-    return count(hits), _hits_of(connection, chosen, None)
+    return count(hits), _hits_of(connection, index, chosen, "en", "en", None, True)
 
 
 def _passing(postings: Postings, filters: list[_Filter]) -> np.ndarray:
@@ -357,15 +416,26 @@ def authors_by_name(index: SearchIndex) -> list[tuple[str, str, int]]:
 
 
 def _page(connection, index: SearchIndex, query: SearchQuery, expression: str | None,
-          ranked: Future | None, hits: np.ndarray, total: int) -> list[Hit]:
+          ranked: Future | None, hits: np.ndarray, total: int) -> list[int]:
+    """The rowids of the page's hits, in order."""
     first = (query.page - 1) * query.size
     if ranked is not None:
-        chosen = ranked.result()[first:]
-    elif not total:
+        return ranked.result()[first:]
+    if not total:
         return []
-    else:
-        chosen = _by_year(index.postings, hits, query.sort != "oldest", first, query.size)
-    return _hits_of(connection, chosen, expression)
+    if query.sort == "title":
+        return _by_title(index.by_title, hits, first, query.size)
+    return _by_year(index.postings, hits, query.sort != "oldest", first, query.size)
+
+
+def _by_title(ordered: np.ndarray, hits: np.ndarray, first: int, size: int) -> list[int]:
+    """``size`` hits from position ``first`` of ``ordered`` (every rowid, by title)."""
+    return ordered[_holds(hits, ordered)][first:first + size].tolist()
+
+
+def _holds(bits: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+    """Whether each of ``rowids`` is set in ``bits``."""
+    return (bits.view(np.uint8)[rowids >> 3] >> (rowids & 7) & 1).astype(bool)
 
 
 def _by_relevance(index: SearchIndex, expression: str, filters: list[_Filter],
@@ -409,8 +479,10 @@ def _by_year(postings: Postings, hits: np.ndarray, newest_first: bool, first: in
     return chosen
 
 
-def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]:
-    """Title, snippet, year and authors of the page's records, in ``chosen`` order."""
+def _hits_of(connection, index: SearchIndex, chosen: list[int], language: str,
+             fallback: str, expression: str | None, snippets: bool) -> list[Hit]:
+    """Title, snippet, year, authors, places and categories of the page's records, in
+    ``chosen`` order; no snippet unless ``snippets``."""
     if not chosen:
         return []
     details = {rowid: (identifier, title, language, year)
@@ -419,7 +491,9 @@ def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]
                    f"WHERE rowid IN ({_marks(chosen)})", chosen)}
     texts = {}
     for rowid in chosen:
-        if expression is None:
+        if not snippets:
+            row = (details[rowid][1], "")
+        elif expression is None:
             row = connection.execute("SELECT title, substr(summary, 1, 300) FROM search "
                                      "WHERE rowid = ?", (rowid,)).fetchone()
         else:
@@ -429,8 +503,24 @@ def _hits_of(connection, chosen: list[int], expression: str | None) -> list[Hit]
                 (*MARK, *MARK, expression, rowid)).fetchone()
         texts[rowid] = row or (details[rowid][1], "")
     authors = _authors_of(connection, chosen)
+    concepts = _concepts_of(connection, index.concepts, chosen, language, fallback)
     return [Hit(details[r][0], texts[r][0], details[r][2], texts[r][1], details[r][3],
-                authors.get(r, [])) for r in chosen]
+                authors.get(r, []), concepts.get((r, "place"), []),
+                concepts.get((r, "category"), [])) for r in chosen]
+
+
+def _concepts_of(connection, concepts: ConceptTable, records: list[int], language: str,
+                 fallback: str) -> dict[tuple[int, str], list[str]]:
+    """(record, "place" or "category") -> labels of the concepts the record names."""
+    found: dict[tuple[int, str], list[str]] = {}
+    for record, concept in connection.execute(
+            "SELECT record, concept FROM record_concepts "
+            f"WHERE direct AND record IN ({_marks(records)})", records):
+        named = concepts.by_id.get(concept)
+        if named is not None:
+            kind = "category" if named.scheme == "categories" else "place"
+            found.setdefault((record, kind), []).append(named.label(language, fallback))
+    return {key: sorted(labels) for key, labels in found.items()}
 
 
 def _authors_of(connection, records: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -442,27 +532,53 @@ def _authors_of(connection, records: list[int]) -> dict[int, list[tuple[str, str
     return found
 
 
-def _facets(connection, query, counts, concepts, language, fallback) -> dict[str, list]:
+def _facets(index: SearchIndex, query: SearchQuery, counts: dict, hits: np.ndarray,
+            total: int, language: str, fallback: str) -> dict[str, list]:
     facets = {}
     for facet, scheme in CONCEPT_FACETS.items():
         selected = set(query.filters.get(facet, ()))
         values = [FacetValue(c.key, c.label(language, fallback), counts["concept"][c.id],
                              c.key in selected, c.depth)
-                  for c in concepts.in_order(scheme) if counts["concept"].get(c.id)]
+                  for c in index.concepts.in_order(scheme) if counts["concept"].get(c.id)
+                  and not _says_nothing(c, counts["concept"][c.id], total, selected)]
         facets[facet] = values if scheme == "regions" else \
             sorted(values, key=lambda v: (-v.count, v.label.casefold()))
-    facets["author"] = _author_facet(connection, counts["author"],
-                                     set(query.filters.get("author", ())))
+    facets["author"] = _author_facet(index, query, counts["author"], hits)
     return facets
 
 
-def _author_facet(connection, counts: dict[int, int], selected: set[str]) -> list[FacetValue]:
-    top = sorted(counts.items(), key=lambda item: -item[1])[:TOP_AUTHORS]
+def _says_nothing(concept: IndexedConcept, records: int, total: int, selected: set) -> bool:
+    """A scheme's top concept holding every hit (Worldwide) would narrow nothing: it is
+    no facet value, unless chosen (then it is one to take away)."""
+    return concept.depth == 0 and records == total and concept.key not in selected
+
+
+def _author_facet(index: SearchIndex, query: SearchQuery, counts: dict[int, int],
+                  hits: np.ndarray) -> list[FacetValue]:
+    """The most frequent authors among the hits, or those whose name holds
+    ``author_named`` (counted one by one: they may have no bitmap)."""
+    limit = MORE_AUTHORS if query.more_authors or query.author_named else TOP_AUTHORS
+    if query.author_named:
+        counts = _named_author_counts(index, fold(query.author_named), hits)
+    top = sorted(counts.items(), key=lambda item: -item[1])[:limit]
     ids = [author for author, _ in top]
-    names = {row[0]: row[1:] for row in connection.execute(
+    names = {row[0]: row[1:] for row in index.connection().execute(
         f"SELECT id, key, name FROM authors WHERE id IN ({_marks(ids)})", ids)}
+    selected = set(query.filters.get("author", ()))
     values = [FacetValue(names[a][0], names[a][1], n, names[a][0] in selected) for a, n in top]
     return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
+
+
+def _named_author_counts(index: SearchIndex, named: str, hits: np.ndarray) -> dict[int, int]:
+    ids = [i for i, _, _, folded in index.authors if named in folded][:MORE_AUTHORS * 10]
+    counts: dict[int, int] = {}
+    for author, listed in index.connection().execute(
+            "SELECT author, group_concat(record) FROM record_authors "
+            f"WHERE author IN ({_marks(ids)}) GROUP BY author", ids):
+        n = int(_holds(hits, parse_rowids(listed)).sum())
+        if n:
+            counts[author] = n
+    return counts
 
 
 @dataclass(frozen=True)
@@ -489,6 +605,7 @@ class ConceptTable:
 
     def __init__(self, concepts: list[IndexedConcept]):
         self.by_key = {(c.scheme, c.key): c for c in concepts}
+        self.by_id = {c.id: c for c in concepts}
         self.by_uri = {c.uri: c for c in concepts}
         self._ordered = {scheme: self._tree_order([c for c in concepts if c.scheme == scheme])
                          for scheme in {c.scheme for c in concepts}}

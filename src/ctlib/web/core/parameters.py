@@ -25,3 +25,11 @@ def whole_number(name: str, value: str, least: int, most: int) -> int:
         return int(value)
     shown = value if len(value) <= 40 else value[:40] + "…"
     raise BadRequest(f"{name}={shown!r} is not a whole number from {least} to {most}")
+
+
+def listed_number(name: str, value: str, allowed: tuple[int, ...]) -> int:
+    """One of a few whole numbers (a page size); anything else is a 400 listing them."""
+    number = whole_number(name, value, 0, max(allowed))
+    if number not in allowed:
+        raise BadRequest(f"{name}={number} is not one of {', '.join(map(str, allowed))}")
+    return number

@@ -2,14 +2,19 @@
 (docs/search.md) and as RDF (a Hydra collection of the matching records).
 
 The URL says everything about a search (``q``, ``region``, ``country``, ``category``,
-``author``, ``from``, ``to``, ``sort``, ``page``, ``size``), so every search can be
-shared; answers are cached per generation, query, format and language.
+``author``, ``from``, ``to``, ``sort``, ``page``, ``size``, and for the author facet
+``more`` and ``who``), so every search can be shared; answers are cached per
+generation, query, format and language. Besides, all its records as CSV and the page's
+records as BibTeX or RIS.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -23,20 +28,26 @@ from ...formats import BY_EXTENSION, SEARCH_FORMATS, Format
 from ...rdf.namespaces import DCTERMS, XSD
 from ...search.index import is_current
 from ...search.query import (
+    CONCEPT_FACETS,
     FACETS,
     MARK,
-    MAX_PAGE_SIZE,
     PAGE_SIZE,
+    PAGE_SIZES,
     SORTS,
+    TOP_AUTHORS,
+    Hit,
     Results,
     SearchIndex,
     SearchQuery,
     search,
+    total_of,
 )
 from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate, negotiate_language
-from ..core.parameters import MAX_PAGE, whole_number
+from ..core.parameters import MAX_PAGE, listed_number, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
+from ..descriptions.citations import WRITERS
+from ..descriptions.page import Citation
 from ..descriptions.record_page import from_search
 from ..descriptions.rendering import serialize
 from ..harvest.collections import HYDRA, hydra_page, modified_time, page_links, record_page
@@ -45,6 +56,11 @@ blueprint = Blueprint("search", __name__)
 
 FACET_TITLES = {"region": "Region", "country": "Country", "category": "Category",
                 "author": "Author"}
+FACET_SHOWN = 8
+"""Values of a facet listed before "Show more"."""
+EXPORT_ROWS = 10_000
+"""Hits a CSV export holds at most: the first, in the search's order."""
+CSV_COLUMNS = ("id", "title", "language", "year", "authors", "places", "categories", "uri")
 
 
 class SearchIndexes:
@@ -88,7 +104,8 @@ def search_page(extension: str | None = None):
 
 def _format(extension: str | None) -> Format:
     if extension is not None:
-        fmt = BY_EXTENSION.get(extension) if extension != "json" else SEARCH_FORMATS[0]
+        fmt = next((f for f in SEARCH_FORMATS if f.extension == extension),
+                   BY_EXTENSION.get(extension))
         if fmt is None or fmt not in SEARCH_FORMATS:
             known = ", ".join(f".{f.extension}" for f in SEARCH_FORMATS)
             raise NotFound(f"/search.{extension}: there is no format {extension!r}; "
@@ -109,7 +126,10 @@ def parse_query(args: MultiDict) -> SearchQuery:
                  if any(args.getlist(facet))},
         year_from=_number(args, "from", 0, 9999), year_to=_number(args, "to", 0, 9999),
         sort=_choice(args, "sort", SORTS), page=_number(args, "page", 1, MAX_PAGE) or 1,
-        size=_number(args, "size", 1, MAX_PAGE_SIZE) or PAGE_SIZE)
+        size=listed_number("size", size, PAGE_SIZES) if (size := args.get("size", "").strip())
+        else PAGE_SIZE,
+        more_authors=_choice(args, "more", ("", "author")) == "author",
+        author_named=args.get("who", "").strip()[:100])
 
 
 def _number(args: MultiDict, name: str, least: int, most: int) -> int | None:
@@ -131,7 +151,8 @@ def _query_string(query: SearchQuery, **changes) -> str:
         "from": query.year_from, "to": query.year_to,
         "sort": None if query.sort == SORTS[0] else query.sort,
         "page": None if query.page == 1 else query.page,
-        "size": None if query.size == PAGE_SIZE else query.size}
+        "size": None if query.size == PAGE_SIZE else query.size,
+        "more": "author" if query.more_authors else None, "who": query.author_named}
     values.update(changes)
     pairs = []
     for name, value in values.items():
@@ -150,10 +171,17 @@ def _url(query: SearchQuery, fmt: Format | None = None, **changes) -> str:
 def _render(snapshot, query: SearchQuery, fmt: Format, language: str | None) -> Rendered:
     """``language``: of the facet labels in HTML and JSON; None for RDF, which has none."""
     ctx = _ctx()
-    results = search(ctx.search_indexes.of(snapshot), query, language or ctx.config.language,
-                     ctx.config.language)
+    index = ctx.search_indexes.of(snapshot)
+    exported = fmt.name == "csv"
+    results = search(index, replace(query, page=1, size=EXPORT_ROWS) if exported else query,
+                     language or ctx.config.language, ctx.config.language,
+                     snippets=not exported)
     if fmt.name == "html":
-        body = _html(results).encode("utf-8")
+        body = _html(results, index, language).encode("utf-8")
+    elif exported:
+        body = _csv(results).encode("utf-8")
+    elif fmt.name in WRITERS:
+        body = _citations(results, fmt.name).encode("utf-8")
     elif fmt.rdf_format is None:
         body = json.dumps(_json(results), ensure_ascii=False, indent=1).encode("utf-8")
     else:
@@ -162,7 +190,9 @@ def _render(snapshot, query: SearchQuery, fmt: Format, language: str | None) -> 
                          ctx.absolute("context.jsonld"))
     key = f"{__version__} {snapshot.generation} {_url(query, fmt)} {language}"
     return rendered(200, body, fmt.content_type, etag(key.encode("utf-8"), fmt, language),
-                    modified_time(snapshot.published), _link_header(results),
+                    modified_time(snapshot.published),
+                    # an export links the pages of the search it holds, not its own one page
+                    _link_header(replace(results, query=query)),
                     vary="Accept" if language is None else "Accept, Accept-Language")
 
 
@@ -193,27 +223,70 @@ def _plain(text: str) -> str:
     return text.replace(MARK[0], "").replace(MARK[1], "")
 
 
-def _html(results: Results) -> str:
+def _html(results: Results, index: SearchIndex, language: str) -> str:
     query = results.query
     facets = {facet: [(value, _url(query, page=None, **{facet: _toggled(query, facet, value.key)}))
                       for value in values] for facet, values in results.facets.items()}
-    chosen = [(FACET_TITLES[facet], _label_of(results, facet, key),
-               _url(query, page=None, **{facet: _toggled(query, facet, key)}))
-              for facet, keys in query.filters.items() for key in keys]
-    if query.year_from is not None or query.year_to is not None:
-        chosen.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
-                       _url(query, page=None, **{"from": None, "to": None})))
     hits = [{"href": from_search("/" + record_page(hit.id), _query_string(query)),
              "title": _marked(hit.title), "language": hit.language,
              "snippet": _marked(hit.snippet), "year": hit.year,
+             "places": hit.places, "categories": hit.categories,
              "authors": [(name, _url(SearchQuery(), author=[key])) for key, name in hit.authors]}
             for hit in results.hits]
     return render_template(
         "search.html", results=results, query=query, hits=hits, facets=facets,
-        facet_titles=FACET_TITLES, chosen=chosen, pages=_pages(results),
-        decades=_decades(results), sorts=[(s, _url(query, sort=s, page=None)) for s in SORTS],
-        formats=[(f.label, _url(query, f), f.media_type) for f in SEARCH_FORMATS
-                 if f.name != "html"], start=(query.page - 1) * query.size)
+        facet_titles=FACET_TITLES, facet_shown=FACET_SHOWN,
+        chosen=_chosen(results, index, language),
+        pages=_pages(results), decades=_decades(results),
+        suggestion=_suggestion(results), more_authors=_more_authors(results),
+        sorts=[(s, _url(query, sort=s, page=None)) for s in SORTS],
+        sizes=[(n, _url(query, size=n, page=None)) for n in PAGE_SIZES],
+        default_size=PAGE_SIZE,
+        formats=[(f.label + (" of this page" if f.name in WRITERS else ""), _url(query, f),
+                  f.media_type) for f in SEARCH_FORMATS if f.name != "html"],
+        start=(query.page - 1) * query.size)
+
+
+def _suggestion(results: Results) -> tuple[str, str] | None:
+    """(the respelt words, the search with them) when there are some."""
+    if results.suggestion is None:
+        return None
+    return results.suggestion, _url(results.query, q=results.suggestion, page=None)
+
+
+def _more_authors(results: Results) -> str | None:
+    """The search listing more authors in its facet, when there may be more to list."""
+    query = results.query
+    if query.more_authors or query.author_named or \
+            len(results.facets.get("author", ())) < TOP_AUTHORS:
+        return None
+    return _url(query, more="author", page=None)
+
+
+def _chosen(results: Results, index: SearchIndex, language: str) -> list[dict]:
+    """Every constraint of the search (the words, each filter, the years) with the
+    search without it; when nothing was found, also how many that one would find."""
+    query = results.query
+    without = [(title, label, replace(query, page=1, **change))
+               for title, label, change in _constraints(results, index, language)]
+    return [{"title": title, "label": label, "href": _url(other), "words": title == "Words",
+             "total": None if results.total else total_of(index, other)}
+            for title, label, other in without]
+
+
+def _constraints(results: Results, index: SearchIndex, language: str
+                 ) -> list[tuple[str, str, dict]]:
+    """(title, label, the change to the query that takes it away)."""
+    query = results.query
+    found = [("Words", query.text, {"text": ""})] if query.text else []
+    found += [(FACET_TITLES[facet], _label_of(results, index, facet, key, language),
+               {"filters": {**query.filters,
+                            facet: tuple(k for k in keys if k != key)}})
+              for facet, keys in query.filters.items() for key in keys]
+    if query.year_from is not None or query.year_to is not None:
+        found.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
+                      {"year_from": None, "year_to": None}))
+    return found
 
 
 def _toggled(query: SearchQuery, facet: str, key: str) -> list[str]:
@@ -221,8 +294,12 @@ def _toggled(query: SearchQuery, facet: str, key: str) -> list[str]:
     return [k for k in keys if k != key] if key in keys else [*keys, key]
 
 
-def _label_of(results: Results, facet: str, key: str) -> str:
-    return next((v.label for v in results.facets.get(facet, ()) if v.key == key), key)
+def _label_of(results: Results, index: SearchIndex, facet: str, key: str,
+              language: str) -> str:
+    """A chosen value's label: from the facet, or, when no hit has it, the concept's."""
+    listed = next((v.label for v in results.facets.get(facet, ()) if v.key == key), None)
+    concept = index.concepts.by_key.get((CONCEPT_FACETS.get(facet), key))
+    return listed or (concept.label(language, _ctx().config.language) if concept else key)
 
 
 def _decades(results: Results) -> list[tuple[str, int, str]]:
@@ -232,6 +309,32 @@ def _decades(results: Results) -> list[tuple[str, int, str]]:
         decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + count
     return [(f"{start}s", count, _url(results.query, page=None, **{"from": start, "to": start + 9}))
             for start, count in sorted(decades.items())]
+
+
+def _csv(results: Results) -> str:
+    """Every hit (up to EXPORT_ROWS), a row each; several values of a cell joined by "; "."""
+    ctx = _ctx()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for hit in results.hits:
+        writer.writerow([hit.id, _plain(hit.title), hit.language or "", hit.year or "",
+                         "; ".join(name for _, name in hit.authors), "; ".join(hit.places),
+                         "; ".join(hit.categories), str(ctx.uris.record(hit.id))])
+    return out.getvalue()
+
+
+def _citations(results: Results, writer: str) -> str:
+    """The page's hits cited one after the other, as a reference manager imports them."""
+    ctx = _ctx()
+    return "\n".join(WRITERS[writer](_cited(hit), hit.id, str(ctx.uris.record(hit.id)),
+                                      ctx.config.publisher) for hit in results.hits)
+
+
+def _cited(hit: Hit) -> Citation:
+    return Citation(_plain(hit.title), [name for _, name in hit.authors],
+                    None if hit.year is None else str(hit.year), None, hit.language,
+                    hit.places, hit.categories)
 
 
 def _json(results: Results) -> dict:
@@ -247,6 +350,7 @@ def _json(results: Results) -> dict:
                   "page": ctx.absolute(record_page(hit.id)), "title": _plain(hit.title),
                   "language": hit.language, "snippet": _plain(hit.snippet), "highlighted_title": str(_marked(hit.title)),
                   "highlighted_snippet": str(_marked(hit.snippet)), "year": hit.year,
+                  "places": hit.places, "categories": hit.categories,
                   "authors": [{"id": key, "name": name, "uri": str(ctx.uris.agent(key))}
                               for key, name in hit.authors]}
                  for hit in results.hits],
@@ -256,6 +360,9 @@ def _json(results: Results) -> dict:
                                 facet: _toggled(query, facet, v.key)}))}
                            for v in values] for facet, values in results.facets.items()},
         "years": [{"year": year, "count": count} for year, count in results.years],
+        "suggestion": None if results.suggestion is None else {
+            "q": results.suggestion,
+            "search": ctx.absolute(_url(query, q=results.suggestion, page=None))},
     }
 
 
