@@ -15,7 +15,13 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+MISSING = not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER")
+
+needs_chromium = pytest.mark.skipif(MISSING, reason="no chromium on this machine")
+"""For one test in a module of others that need no browser."""
+
+
 def skip_without_chromium() -> None:
-    if not CHROMIUM and not os.environ.get("CTLIB_REQUIRE_BROWSER"):
+    if MISSING:
         pytest.skip("no chromium on this machine", allow_module_level=True)
 

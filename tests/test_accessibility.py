@@ -49,8 +49,6 @@ PAGES = {
     "search-nothing": "search?q=traficking",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
-# Its result titles are links of 20 px: the search page is being rebuilt.
-SEARCH_REBUILT = pytest.mark.xfail(strict=True, reason="search page rebuilt in i17-search")
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +105,7 @@ def test_axe_finds_nothing(base, browser, axe, kind, width):
     assert_no_violations(axe, browser, base + PAGES[kind], width)
 
 
-@pytest.mark.parametrize("kind", [pytest.param(kind, marks=SEARCH_REBUILT)
-                                  if kind == "search-results" else kind for kind in PAGES])
+@pytest.mark.parametrize("kind", PAGES)
 def test_a_320_px_screen_scrolls_nothing_sideways_and_every_target_is_24_px(
         base, browser, kind):
     page = opened(browser, base + PAGES[kind], 320)

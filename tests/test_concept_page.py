@@ -12,7 +12,7 @@ from ctlib.records.language import language_name
 from ctlib.web.descriptions.concept_page import code_name, matched
 from ctlib.web.descriptions.locator import locator
 
-from .chromium import CHROMIUM, FLAGS
+from .chromium import needs_chromium
 from .conftest import DATA, ROOT
 from .server import get, running_server
 
@@ -164,13 +164,10 @@ def test_a_country_page_has_a_locator_of_its_own_and_a_region_none(base):
     assert "http" not in world.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-@pytest.mark.skipif(not CHROMIUM, reason="no chromium on this machine")
-def test_a_concept_page_fits_a_phone_and_its_breadcrumb_wraps(base, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = chromium.new_page(viewport={"width": 390, "height": 844})
+@needs_chromium
+def test_a_concept_page_fits_a_phone_and_its_breadcrumb_wraps(base, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
         page.goto(base + IVORY_COAST)
         overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"page is {overflow}px wider than a 390px screen"
@@ -181,4 +178,5 @@ def test_a_concept_page_fits_a_phone_and_its_breadcrumb_wraps(base, tmp_path):
         land = page.locator("figure.locator use").bounding_box()  # world.svg was loaded
         assert land is not None and land["width"] > 300, land
         page.screenshot(path=str(tmp_path / "concept-phone.png"), full_page=True)
-        chromium.close()
+    finally:
+        page.close()

@@ -6,7 +6,6 @@ import pytest
 from .conftest import ROOT
 from .server import running_server
 from .test_browser import RECORD, TITLE, WIDTHS, assert_no_sideways_scroll
-from .test_browser import browser as browser  # the fixture, shared
 
 
 @pytest.fixture(scope="module")

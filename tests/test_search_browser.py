@@ -6,7 +6,6 @@ import pytest
 from .conftest import DATA, ROOT
 from .server import running_server
 from .test_browser import assert_no_sideways_scroll
-from .test_browser import browser as browser  # the fixture, shared
 
 TARGETS = """() => [...document.querySelectorAll('main a, main button, main summary')]
   .filter(e => e.offsetParent && e.parentElement.tagName !== 'P')
