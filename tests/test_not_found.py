@@ -47,7 +47,7 @@ def test_a_mistyped_record_suggests_the_record_meant(base, path):
 
 
 @pytest.mark.parametrize("path, meant, label", [
-    ("def/regions/estern-europe", "/def/regions/eastern-europe", "Eastern Europe"),
+    ("def/regions/eastern-eurpe", "/def/regions/eastern-europe", "Eastern Europe"),
     ("def/categories/referal-mechanisms", "/def/categories/referral-mechanisms",
      "Referral Mechanisms"),
     ("def/region", "/def/regions", "Regions")])

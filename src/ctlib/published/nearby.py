@@ -100,5 +100,7 @@ class NearbyIdentifiers:
 def _closest(asked: str, candidates: dict[str, str | None]) -> list[Near]:
     found = process.extract(asked, candidates.keys(), scorer=fuzz.ratio, limit=LIMIT,
                             score_cutoff=CUTOFF)
+    # Equal scores in name order: the candidates come in the store's order, which varies.
+    found.sort(key=lambda match: (-match[1], match[0]))
     return [Near(identifier, candidates[identifier]) for identifier, _, _ in found
             if identifier != asked]
