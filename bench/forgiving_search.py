@@ -59,7 +59,7 @@ def measure(size: int, workdir: Path, runs: int) -> list[str]:
                         (SearchQuery(sort="title", page=200), "everything by title, page 200"),
                         (SearchQuery("referral", sort="title"), "'referral' by title"),
                         (SearchQuery(author_named="ko"), "authors named 'ko'"),
-                        (SearchQuery(more_authors=True), "100 authors")]:
+                        (SearchQuery(more="author"), "100 authors")]:
         line(what, f"{search(index, query, 'en').total:,} hits",
              lambda: search(index, query, "en"))
     nothing = SearchQuery("referral", filters={"region": ("south-eastern-asia",),

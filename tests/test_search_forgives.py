@@ -4,6 +4,7 @@ by title, page sizes, and the results as CSV, BibTeX and RIS."""
 
 import csv
 import io
+import json
 import re
 import sqlite3
 
@@ -179,3 +180,27 @@ def test_bibtex_and_ris_cite_the_records_of_the_page(base):
     ris = requests.get(f"{base}search.ris", params=params, timeout=30)
     assert ris.text.count("TY  - RPRT") == len(page_ids) == ris.text.count("ER  - ")
     assert f"ID  - {IGAD}" in ris.text
+
+
+def test_a_facet_longer_than_a_page_holds_is_listed_whole_on_request(tmp_path):
+    """Each country a link with the whole search: 250 of them were half a 60 KB page."""
+    from ctlib.web.people.search import FACET_SENT
+    labels = re.findall(r'skos:prefLabel "([^"]+)"@en',
+                        (ROOT / "vocab" / "countries.ttl").read_text(encoding="utf-8"))
+    countries = sorted(set(labels))[:FACET_SENT + 5]
+    source = tmp_path / "many-countries.jsonl"
+    source.write_text("".join(json.dumps({
+        "id": f"C-{n}", "title": f"Trafficking report {n}", "summary": "A report.",
+        "country": [country], "year": 2020, "language": "en"}) + "\n"
+        for n, country in enumerate(countries)), encoding="utf-8")
+    with running_server(tmp_path, [source]) as url:
+        page = html(url)
+        every = re.search(r'<a href="([^"]+)">Show every country</a>', page)
+        assert every and every.group(1) == "/search?more=country"
+        whole = html(url, more="country")
+        data = found(url, more="country")
+    listed = lambda text: len(re.findall(r'href="/search\?[^"]*\bcountry=', text))  # noqa: E731
+    assert listed(page) == FACET_SENT
+    assert listed(whole) == len(data["facets"]["country"]) == len(countries)
+    assert "Show every country" not in whole
+    assert "Show every region" not in page  # a short facet is whole already

@@ -66,8 +66,9 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     size: int = PAGE_SIZE
-    more_authors: bool = False
-    """The author facet lists MORE_AUTHORS, not TOP_AUTHORS."""
+    more: str = ""
+    """The facet a page lists whole, not cut short (the author facet: MORE_AUTHORS
+    authors, not TOP_AUTHORS)."""
     author_named: str = ""
     """The author facet lists only authors whose name holds this."""
 
@@ -557,7 +558,7 @@ def _author_facet(index: SearchIndex, query: SearchQuery, counts: dict[int, int]
                   hits: np.ndarray) -> list[FacetValue]:
     """The most frequent authors among the hits, or those whose name holds
     ``author_named`` (counted one by one: they may have no bitmap)."""
-    limit = MORE_AUTHORS if query.more_authors or query.author_named else TOP_AUTHORS
+    limit = MORE_AUTHORS if query.more == "author" or query.author_named else TOP_AUTHORS
     if query.author_named:
         counts = _named_author_counts(index, fold(query.author_named), hits)
     top = sorted(counts.items(), key=lambda item: -item[1])[:limit]

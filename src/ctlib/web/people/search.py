@@ -58,6 +58,9 @@ FACET_TITLES = {"region": "Region", "country": "Country", "category": "Category"
                 "author": "Author"}
 FACET_SHOWN = 8
 """Values of a facet listed before "Show more"."""
+FACET_SENT = 40
+"""Values of a facet a page holds unless it lists that facet whole (``more=``): the
+countries alone, each value a link with the whole search, were half of a 60 KB page."""
 EXPORT_ROWS = 10_000
 """Hits a CSV export holds at most: the first, in the search's order."""
 CSV_COLUMNS = ("id", "title", "language", "year", "authors", "places", "categories", "uri")
@@ -128,7 +131,7 @@ def parse_query(args: MultiDict) -> SearchQuery:
         sort=_choice(args, "sort", SORTS), page=_number(args, "page", 1, MAX_PAGE) or 1,
         size=listed_number("size", size, PAGE_SIZES) if (size := args.get("size", "").strip())
         else PAGE_SIZE,
-        more_authors=_choice(args, "more", ("", "author")) == "author",
+        more=_choice(args, "more", ("", *FACETS)),
         author_named=args.get("who", "").strip()[:100])
 
 
@@ -152,7 +155,7 @@ def _query_string(query: SearchQuery, **changes) -> str:
         "sort": None if query.sort == SORTS[0] else query.sort,
         "page": None if query.page == 1 else query.page,
         "size": None if query.size == PAGE_SIZE else query.size,
-        "more": "author" if query.more_authors else None, "who": query.author_named}
+        "more": query.more or None, "who": query.author_named}
     values.update(changes)
     pairs = []
     for name, value in values.items():
@@ -225,8 +228,10 @@ def _plain(text: str) -> str:
 
 def _html(results: Results, index: SearchIndex, language: str) -> str:
     query = results.query
+    whole = _whole_lists(results)
     facets = {facet: [(value, _url(query, page=None, **{facet: _toggled(query, facet, value.key)}))
-                      for value in values] for facet, values in results.facets.items()}
+                      for value in (values[:FACET_SENT] if facet in whole else values)]
+              for facet, values in results.facets.items()}
     hits = [{"href": from_search("/" + record_page(hit.id), _query_string(query)),
              "title": _marked(hit.title), "language": hit.language,
              "snippet": _marked(hit.snippet), "year": hit.year,
@@ -238,7 +243,7 @@ def _html(results: Results, index: SearchIndex, language: str) -> str:
         facet_titles=FACET_TITLES, facet_shown=FACET_SHOWN,
         chosen=_chosen(results, index, language),
         pages=_pages(results), decades=_decades(results),
-        suggestion=_suggestion(results), more_authors=_more_authors(results),
+        suggestion=_suggestion(results), whole_lists=whole,
         sorts=[(s, _url(query, sort=s, page=None)) for s in SORTS],
         sizes=[(n, _url(query, size=n, page=None)) for n in PAGE_SIZES],
         default_size=PAGE_SIZE,
@@ -254,13 +259,14 @@ def _suggestion(results: Results) -> tuple[str, str] | None:
     return results.suggestion, _url(results.query, q=results.suggestion, page=None)
 
 
-def _more_authors(results: Results) -> str | None:
-    """The search listing more authors in its facet, when there may be more to list."""
+def _whole_lists(results: Results) -> dict[str, str]:
+    """The search listing a facet whole, for each facet cut short on this page: one with
+    more values than FACET_SENT, or the top authors when there may be more of them."""
     query = results.query
-    if query.more_authors or query.author_named or \
-            len(results.facets.get("author", ())) < TOP_AUTHORS:
-        return None
-    return _url(query, more="author", page=None)
+    cut = {facet for facet, values in results.facets.items() if len(values) > FACET_SENT}
+    if not query.author_named and len(results.facets.get("author", ())) >= TOP_AUTHORS:
+        cut.add("author")
+    return {facet: _url(query, more=facet, page=None) for facet in cut if facet != query.more}
 
 
 def _chosen(results: Results, index: SearchIndex, language: str) -> list[dict]:
