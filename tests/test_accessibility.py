@@ -41,7 +41,8 @@ PAGES = {
     "sparql": "sparql",
     "sparql-results": f"sparql?query={quote(QUERY)}",
     "withdrawn": "doc/record/soon-withdrawn",
-    "not-found": "doc/record/no-such-record",
+    # the message names the URL asked for whole: one long word on a phone
+    "not-found": "doc/record/nosuchrecordofcountertraffickinginitiatives",
     "catalogue": "catalog",
     "void": ".well-known/void",
     "dumps": "dump/",
