@@ -10,7 +10,6 @@ from enum import Enum
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from ..config import LANGUAGE_CODE
 from .model import Record
@@ -75,10 +74,13 @@ def _detect(text: str, languages: tuple[str, ...]) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _detector(languages: tuple[str, ...]) -> LanguageDetector:
+def _detector(languages: tuple[str, ...]):
     """One detector per process: its language models load on first use and stay.
     Low accuracy mode only differs below 120 characters, which a record's sample
-    rarely is, and there it is wrong more often."""
+    rarely is, and there it is wrong more often. lingua is imported here, by ingest
+    only: the web workers and their query processes, which name languages but never
+    detect them, are spared its 95 MB of address space (queries run under a limit)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
     codes = [IsoCode639_1.from_str(code) for code in languages]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
