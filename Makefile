@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install serve test bench clean
+.PHONY: install serve test bench clean messages
 
 install: $(STAMP)
 
@@ -40,3 +40,15 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf var bench/out
+
+# The interface's words: extracted from the templates and views into the template
+# catalogue, merged into each language's (docs/translating.md).
+TRANSLATIONS := src/ctlib/web/translations
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location \
+		--sort-output --omit-header --output-file $(TRANSLATIONS)/messages.pot .
+	for language in en es fr; do \
+		$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot \
+			--output-dir $(TRANSLATIONS) --locale $$language --no-fuzzy-matching \
+			--omit-header --ignore-obsolete || exit 1; \
+	done

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
 
-from ..rdf.namespaces import SKOS
 from ..registry import Registry
 from ..store import Generation, NoCatalogue, Source
 from ..store.remote import RemoteGraphs
-
-LABEL_LANGUAGES = f"""SELECT DISTINCT (LANG(?label) AS ?language)
-WHERE {{ ?labelled <{SKOS.prefLabel}> ?label }}"""
 
 
 @dataclass(frozen=True)
@@ -45,13 +40,6 @@ class Snapshot:
     def remote(self) -> bool:
         """Read from a remote store: /sparql forwards queries instead of running them."""
         return isinstance(self.store, RemoteGraphs)
-
-    @cached_property
-    def label_languages(self) -> frozenset[str]:
-        """The languages the concepts and schemes are labelled in: what a page's labels
-        can be negotiated to. Read once per generation (and worker)."""
-        rows = self.store.query(LABEL_LANGUAGES, use_default_graph_as_union=True)
-        return frozenset(row["language"].value for row in rows) - {""}
 
 
 class Published:

@@ -10,6 +10,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ...formats import BY_NAME
+from .languages import PAGE_VARY
 from .negotiation import negotiate
 
 ERROR_FORMATS = (BY_NAME["html"],)
@@ -67,7 +68,8 @@ def render_problem(problem: HTTPProblem):
         body = render_template("error.html", status=problem.status, title=problem.title,
                                message=problem.message,
                                suggestions=problem.suggest() if problem.suggest else [])
-        return body, problem.status, {"Content-Type": "text/html; charset=utf-8", **headers}
+        return body, problem.status, {"Content-Type": "text/html; charset=utf-8", **headers,
+                                      "Vary": PAGE_VARY}
     body = f"{problem.status} {problem.title}\n\n{problem.message}\n"
     return body, problem.status, {"Content-Type": "text/plain; charset=utf-8", **headers}
 

@@ -5,8 +5,8 @@ gets the first format offered (Turtle: what curl and harvesters want). Browsers
 name ``text/html`` explicitly and get HTML. ``q=0`` refuses a type. An Accept
 header that matches nothing gets None: the caller answers 406.
 
-The language of a page's labels is negotiated from Accept-Language the same way
-(``negotiate_language``), but never refused: an unmatched header gets the default.
+A language is negotiated from Accept-Language the same way (``negotiate_language``,
+for web/core/languages.py), but never refused: an unmatched header gets the default.
 """
 
 from __future__ import annotations
@@ -56,15 +56,6 @@ def _specificity(media_range: str, fmt: Format) -> int:
     if media_range == fmt.media_type.split("/")[0] + "/*":
         return 1
     return 0 if media_range == "*/*" else -1
-
-
-def page_language(fmt: Format, accept_language: str | None, available: Collection[str],
-                  default: str) -> str | None:
-    """The language of the labels in ``fmt``: negotiated for HTML; None for the RDF
-    formats, which carry every label in every language whatever the client asks."""
-    if fmt.name != "html":
-        return None
-    return negotiate_language(accept_language, available, default)
 
 
 def negotiate_language(accept_language: str | None, available: Collection[str],

@@ -11,7 +11,8 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ...store import StoreUnavailable
-from ..core.negotiation import negotiate, page_language
+from ..core.languages import choose_language
+from ..core.negotiation import negotiate
 from ..core.responses import Rendered, respond
 from .paths import NotATarget, parse_target
 from .rendering import MISSING
@@ -46,8 +47,9 @@ class CachedDescriptions:
             return None  # the app answers 503 and says why
         if fmt is None or snapshot is None:
             return None
-        language = page_language(fmt, environ.get("HTTP_ACCEPT_LANGUAGE"),
-                                 snapshot.label_languages, self.context.config.language)
+        language = None if fmt.name != "html" else choose_language(
+            None, environ.get("HTTP_COOKIE"), environ.get("HTTP_ACCEPT_LANGUAGE"),
+            self.context.config.language)
         entry = self.context.cache.peek(
             (snapshot.generation, target.subject, fmt.name, 1, language))
         if entry is MISSING or not isinstance(entry, Rendered):

@@ -26,8 +26,9 @@ from markupsafe import Markup
 from ...describe import Description, describe
 from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import FOAF, RDF, SKOS
+from ..core import languages
 from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
-from ..core.negotiation import negotiate, page_language
+from ..core.negotiation import negotiate
 from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond, with_body
 from .citations import WRITERS
@@ -84,8 +85,7 @@ def _serve(target: Target) -> Response:
                                      "Link": link_header(target.path, target.offered)})
     snapshot = _ctx().published.snapshot()
     page_number = _page_number() if fmt.name == "html" else 1
-    language = page_language(fmt, request.headers.get("Accept-Language"),
-                             snapshot.label_languages, _ctx().config.language)
+    language = languages.page_language() if fmt.name == "html" else None
     key = (snapshot.generation, target.subject, fmt.name, page_number, language)
     entry = _ctx().cache.get(key,
                              lambda: _render(snapshot, target, fmt, page_number, language))
@@ -136,22 +136,25 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
     if fmt in CITATION_FORMATS:
         body, content_type = _citation(description, fmt)
     elif fmt.rdf_format is None:
-        body = _html(snapshot, description, page_number, language)
+        page_url = f"/{target.path}" + (f"?page={page_number}" if page_number > 1 else "")
+        body = _html(snapshot, description, page_number, language, page_url)
     else:
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
     return rendered(status, body, content_type, etag(body, fmt, language),
                     _datetime(modified), link_header(target.path, target.offered),
-                    vary="Accept, Accept-Language" if language else "Accept")
+                    vary=languages.vary(language))
 
 
-def _html(snapshot, description: Description, page_number: int, language: str) -> bytes:
+def _html(snapshot, description: Description, page_number: int, language: str,
+          page_url: str) -> bytes:
+    """``page_url`` names the page whatever URL asked (its language switch links it)."""
     ctx = _ctx()
     store = snapshot.store
     view = page(description, ctx.uris.base, language)
     if description.withdrawn:
         return render_template("withdrawn.html", page=view, description=description,
-                               formats=_format_links(view.subject),
+                               formats=_format_links(view.subject), page_url=page_url,
                                publisher=ctx.config.publisher).encode("utf-8")
     cited = citation(description, ctx.config.language)
     types = {t.value for t in description.objects(str(RDF.type))}
@@ -164,6 +167,7 @@ def _html(snapshot, description: Description, page_number: int, language: str) -
     record = _record(snapshot, description, view) if cited else {}
     return render_template(
         _template(cited, kind, scheme), page=view, description=description, **record,
+        page_url=page_url,
         formats=_format_links(view.subject), citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)

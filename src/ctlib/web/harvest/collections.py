@@ -25,6 +25,7 @@ from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ...published.records import RecordIndex
 from ...rdf.namespaces import DCTERMS, RDF, SKOS, XSD
 from ...search.query import NO_RECORDS, concept_counts
+from ..core import languages
 from ..core.errors import NotAcceptable, NotFound
 from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
@@ -106,8 +107,10 @@ def _serve(collection: Collection, extension: str | None):
                             headers={"Vary": "Accept"})
     ctx = _ctx()
     snapshot = ctx.published.snapshot()
-    key = (snapshot.generation, "collection", collection.path, asked.query(), fmt.name)
-    entry = ctx.cache.get(key, lambda: _render(snapshot, collection, asked, fmt))
+    language = languages.page_language() if fmt.name == "html" else None
+    key = (snapshot.generation, "collection", collection.path, asked.query(), fmt.name,
+           language)
+    entry = ctx.cache.get(key, lambda: _render(snapshot, collection, asked, fmt, language))
     location = None if fixed else _url(collection, asked.query(), fmt)
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
                                     request.headers.get("If-Modified-Since"), location)
@@ -125,7 +128,8 @@ def _fixed_format(collection: Collection, extension: str | None) -> Format | Non
     return fmt
 
 
-def _render(snapshot, collection: Collection, asked: PageRequest, fmt: Format) -> Rendered:
+def _render(snapshot, collection: Collection, asked: PageRequest, fmt: Format,
+            language: str | None) -> Rendered:
     ctx = _ctx()
     members = ctx.concept_members.of(snapshot.store, snapshot.generation, collection.concept) \
         if collection.concept else None
@@ -139,8 +143,9 @@ def _render(snapshot, collection: Collection, asked: PageRequest, fmt: Format) -
     # Keyed on what the page is, not on its bytes: every worker, before and after a
     # restart, gives the same ETag for the same generation and query.
     key = f"{__version__} {snapshot.generation} {_url(collection, asked.query(), fmt)}"
-    return rendered(200, body, fmt.content_type, etag(key.encode("utf-8"), fmt),
-                    modified_time(snapshot.published), _link_header(collection, asked, page))
+    return rendered(200, body, fmt.content_type, etag(key.encode("utf-8"), fmt, language),
+                    modified_time(snapshot.published), _link_header(collection, asked, page),
+                    languages.vary(language))
 
 
 def _triples(store: ox.Store, collection: Collection, asked: PageRequest,
@@ -173,7 +178,8 @@ def _html(snapshot, collection: Collection, asked: PageRequest, page: Page) -> b
         "collection.html", collection=collection, page=page, asked=asked, max_size=MAX_SIZE,
         records=[("/" + record_page(r.id), r.title or r.id, r.modified) for r in page.records],
         pages={relation: _url(collection, target.query()) for relation, target in _pages(page)},
-        current=_url(collection, asked.query()), rel=LINK_RELATIONS,
+        current=_url(collection, asked.query()), page_url=_url(collection, asked.query()),
+        rel=LINK_RELATIONS,
         formats=[(f.label, _url(collection, asked.query(), f), f.media_type)
                  for f in DESCRIPTION_FORMATS],
         concept_href="/" + concept[len(ctx.uris.base):] if concept else None,

@@ -21,6 +21,7 @@ from ...dataset.void import DescribedDataset, Site, void_graph
 from ...describe import Description
 from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import SKOS
+from ..core import languages
 from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
@@ -44,8 +45,9 @@ HEADINGS = {Site.VOID: "About this dataset", Site.CATALOG: "Data catalogue"}
 def description(path: str, extension: str | None = None):
     fmt = _format(path, extension)
     snapshot = _ctx().published.snapshot()
-    entry = _ctx().cache.get((snapshot.generation, path, fmt.name),
-                             lambda: _render(snapshot, path, fmt))
+    language = languages.page_language() if fmt.name == "html" else None
+    entry = _ctx().cache.get((snapshot.generation, path, fmt.name, language),
+                             lambda: _render(snapshot, path, fmt, language))
     location = None if extension else _ctx().absolute(f"{path}.{fmt.extension}")
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
                                     request.headers.get("If-Modified-Since"), location)
@@ -67,11 +69,12 @@ def _format(path: str, extension: str | None) -> Format:
     return fmt
 
 
-def _render(snapshot, path: str, fmt: Format) -> Rendered:
+def _render(snapshot, path: str, fmt: Format, language: str | None) -> Rendered:
     described = _described(snapshot)
     if fmt.rdf_format is None:
         body = render_template(
             "dataset.html", described=described, heading=HEADINGS[path], path=path,
+            page_url=f"/{path}",
             formats=format_links(path),
             categories=_categories(described), classes=dataset_page.classes(described.facts),
             linksets=dataset_page.linksets(described.facts),
@@ -81,8 +84,8 @@ def _render(snapshot, path: str, fmt: Format) -> Rendered:
         body = serialize(Description(ox.NamedNode(_ctx().absolute(path)), triples,
                                      described.facts.modified), fmt,
                          _ctx().absolute("context.jsonld"))
-    return rendered(200, body, fmt.content_type, etag(body, fmt), described.facts.modified_at,
-                    link_header(path))
+    return rendered(200, body, fmt.content_type, etag(body, fmt, language),
+                    described.facts.modified_at, link_header(path), languages.vary(language))
 
 
 def _described(snapshot) -> DescribedDataset:

@@ -21,6 +21,7 @@ from flask import Blueprint, current_app, render_template, request, send_file
 
 from ... import dumps
 from ...formats import BY_NAME
+from ..core import languages
 from ..core.errors import NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate
 from ..core.responses import etag, rendered, respond
@@ -38,12 +39,15 @@ def index():
     written = [_written(dump) for dump in dumps.DUMPS]
     if _wants_html():
         body = render_template("dumps.html", dumps=written).encode("utf-8")
-        content_type, tag = PAGE.content_type, etag(body, PAGE)
+        language = languages.page_language()
+        content_type, tag = PAGE.content_type, etag(body, PAGE, language)
     else:
+        language = None
         body = "".join(f"{w.sha256}  {w.dump.name}\n" for w in written).encode("utf-8")
         content_type, tag = f"{TEXT}; charset=utf-8", hashlib.sha1(body).hexdigest()[:20] + "-sums"
     entry = rendered(200, body, content_type, tag, max(w.modified for w in written),
-                     f'<{_ctx().absolute("catalog")}>; rel="describedby"')
+                     f'<{_ctx().absolute("catalog")}>; rel="describedby"',
+                     languages.vary(language))
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
                                     request.headers.get("If-Modified-Since"), None)
     return current_app.response_class(body, status=status, headers=headers)

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from ...published.records import IndexedRecord, RecordIndex, Selection
 from ..core.errors import BadRequest
+from ..core.languages import PARAMETER as LANGUAGE_PARAMETER
 from ..core.parameters import whole_number
 
 DEFAULT_SIZE = 100
@@ -62,8 +63,9 @@ class PageRequest:
 def parse_request(args: MultiDict) -> PageRequest:
     """A page request from query parameters; BadRequest naming what is wrong. Unknown
     parameters are refused rather than ignored: a mistyped ``modifed_since`` would
-    otherwise turn an incremental harvest into a full one without a word."""
-    unknown = sorted(set(args) - set(PARAMETERS))
+    otherwise turn an incremental harvest into a full one without a word. ``lang``
+    chooses the language of the page, as on every page."""
+    unknown = sorted(set(args) - set(PARAMETERS) - {LANGUAGE_PARAMETER})
     if unknown:
         raise BadRequest(f"unknown parameter {unknown[0]!r}; a collection takes "
                          f"{', '.join(PARAMETERS)}")

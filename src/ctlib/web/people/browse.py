@@ -19,8 +19,8 @@ from ...search.query import (
     concept_counts,
     year_counts,
 )
+from ..core import languages
 from ..core.errors import NotFound
-from ..core.negotiation import negotiate_language
 from ..core.parameters import MAX_PAGE, whole_number
 from .filing import Filed, filed, in_filing_order
 
@@ -44,7 +44,8 @@ def _cached(name: str, make):
 
 def _page(template: str, **values):
     body = render_template(template, **values)
-    return body, 200, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept-Language"}
+    return body, 200, {"Content-Type": "text/html; charset=utf-8",
+                       "Vary": languages.PAGE_VARY}
 
 
 @blueprint.get("/browse/")
@@ -62,8 +63,7 @@ def browse_scheme(scheme: str):
     snapshot = ctx.published.snapshot()
     index = ctx.search_indexes.of(snapshot)
     counts = concept_counts(index)
-    language = negotiate_language(request.headers.get("Accept-Language"),
-                                  snapshot.label_languages, ctx.config.language)
+    language = languages.page_language()
     tree = [{"label": label, "depth": c.depth, "count": counts.get(c.uri, NO_RECORDS).records,
              "language": c.label_language(language, ctx.config.language),
              "said": counts.get(c.uri, NO_RECORDS).words(label),

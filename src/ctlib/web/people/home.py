@@ -18,7 +18,7 @@ from ...formats import BY_NAME
 from ...published.snapshot import Snapshot
 from ...rdf.namespaces import DCTERMS, SKOS
 from ...search.query import concept_counts, latest_additions, year_counts
-from ..core.negotiation import negotiate_language
+from ..core import languages
 from ..core.responses import Rendered, etag, rendered, respond
 from ..harvest.collections import modified_time, record_page
 from . import charts
@@ -108,8 +108,7 @@ def _keep_facts(state) -> None:
 def home():
     ctx = _ctx()
     snapshot = ctx.published.snapshot()
-    language = negotiate_language(request.headers.get("Accept-Language"),
-                                  snapshot.label_languages, ctx.config.language)
+    language = languages.page_language()
     entry = ctx.cache.get((snapshot.generation, "home", language),
                           lambda: _render(snapshot, language))
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
@@ -124,7 +123,7 @@ def _render(snapshot: Snapshot, language: str) -> Rendered:
                            bars=bars, charts=_charts(facts, bars)).encode("utf-8")
     return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
-                    f'<{_ctx().absolute("")}>; rel="canonical"', vary="Accept-Language")
+                    f'<{_ctx().absolute("")}>; rel="canonical"', vary=languages.vary(language))
 
 
 def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, list]:

@@ -42,8 +42,9 @@ from ...search.query import (
     search,
     total_of,
 )
+from ..core import languages
 from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
-from ..core.negotiation import negotiate, negotiate_language
+from ..core.negotiation import negotiate
 from ..core.parameters import MAX_PAGE, listed_number, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.citations import WRITERS
@@ -96,8 +97,7 @@ def search_page(extension: str | None = None):
     query = parse_query(request.args)
     ctx = _ctx()
     snapshot = ctx.published.snapshot()
-    language = None if fmt.rdf_format is not None else negotiate_language(
-        request.headers.get("Accept-Language"), snapshot.label_languages, ctx.config.language)
+    language = None if fmt.rdf_format is not None else languages.page_language()
     key = (snapshot.generation, "search", _query_string(query), fmt.name, language)
     entry = ctx.cache.get(key, lambda: _render(snapshot, query, fmt, language))
     status, headers, body = respond(entry, request.headers.get("If-None-Match"),
@@ -196,7 +196,7 @@ def _render(snapshot, query: SearchQuery, fmt: Format, language: str | None) -> 
                     modified_time(snapshot.published),
                     # an export links the pages of the search it holds, not its own one page
                     _link_header(replace(results, query=query)),
-                    vary="Accept" if language is None else "Accept, Accept-Language")
+                    vary=languages.vary(language))
 
 
 def _pages(results: Results) -> dict[str, str]:
@@ -240,6 +240,7 @@ def _html(results: Results, index: SearchIndex, language: str) -> str:
             for hit in results.hits]
     return render_template(
         "search.html", results=results, query=query, hits=hits, facets=facets,
+        page_url=_url(query),
         facet_titles=FACET_TITLES, facet_shown=FACET_SHOWN,
         chosen=_chosen(results, index, language),
         pages=_pages(results), decades=_decades(results),

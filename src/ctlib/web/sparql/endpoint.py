@@ -25,7 +25,7 @@ from ...sparql.forward import Forwarded
 from ...sparql.guard import QueryRefused
 from ...sparql.pool import Answer, QueryFailed, QueryStopped
 from ...sparql.service_description import service_description
-from ..core import errors
+from ..core import errors, languages
 from ..core.negotiation import negotiate
 
 blueprint = Blueprint("sparql", __name__)
@@ -185,7 +185,8 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
         prologue=prologue, permalink=_permalink(asked), graphs=_graphs(asked))
-    return body, status, {"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"}
+    return body, status, {"Content-Type": "text/html; charset=utf-8",
+                          "Vary": languages.PAGE_VARY}
 
 
 def _graphs(asked: protocol.ProtocolRequest | None) -> list[tuple[str, str]]:
