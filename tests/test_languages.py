@@ -120,6 +120,9 @@ def test_every_page_links_itself_in_every_language(base):
         href = f"/search?q=trafficking&amp;region=europe&amp;lang={code}"
         assert f'<a href="{href}" lang="{code}" hreflang="{code}"' in page, name
     assert 'hreflang="fr" aria-current="true">Français</a>' in page
+    assert ('<link rel="alternate" hreflang="es" '
+            'href="/search?q=trafficking&amp;region=europe&amp;lang=es">') in page
+    assert '<link rel="alternate" hreflang="fr"' not in page  # the page itself
     record = get(f"{base}doc/record/{RECORD}?back=q%3Dx", "es").text
     assert f'<a href="/doc/record/{RECORD}?lang=fr"' in record  # never the visitor's back=
 

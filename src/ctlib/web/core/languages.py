@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
-from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request
 from werkzeug.http import parse_cookie
