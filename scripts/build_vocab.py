@@ -14,8 +14,9 @@ that a re-run produces byte-identical files and the loader resolves the IRIs
 against the configured base URI.
 
 Checks (exit status 1 and a list of problems on failure):
-- every concept: typed skos:Concept, in a known scheme, exactly one English
-  prefLabel, at most one prefLabel per language, no altLabel equal to a
+- every concept: typed skos:Concept, in a known scheme, exactly one prefLabel
+  in each of English, French and Spanish (``LANGUAGES``, the languages of the
+  interface), at most one prefLabel per language, no altLabel equal to a
   prefLabel of the same language;
 - labels unique per scheme after normalisation (see ``normalise``);
 - every skos:broader has its skos:narrower and vice versa (across files),
@@ -48,7 +49,8 @@ REGIONS = "def/regions"
 COUNTRIES = "def/countries"
 CATEGORIES = "def/categories"
 WORLD_CODE = "001"
-LANG_ORDER = {"en": 0, "fr": 1, "es": 2}
+LANGUAGES = ("en", "fr", "es")  # every concept has one prefLabel in each
+LANG_ORDER = {lang: i for i, lang in enumerate(LANGUAGES)}
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 # ISO 3166-1 alpha-3 codes whose EU Publications Office country authority code
@@ -108,6 +110,11 @@ def split(value: str) -> list[str]:
     return [v.strip() for v in value.split("|") if v.strip()]
 
 
+def names(row: dict[str, str]) -> dict[str, str]:
+    """A source row's prefLabels: its non-empty name_en, name_fr, name_es columns."""
+    return {lang: text for lang in LANGUAGES if (text := row[f"name_{lang}"].strip())}
+
+
 def link(concepts: dict[str, Concept], narrower: str, broader: str) -> None:
     """State skos:broader and its inverse skos:narrower on both concepts."""
     concepts[narrower].broader.add(broader)
@@ -131,8 +138,7 @@ def build_regions(concepts: dict[str, Concept]) -> dict[str, str]:
     for a in areas:
         iri = f"{REGIONS}/{slugify(a['name_en'])}"
         c = concepts[iri] = Concept(iri, REGIONS, top=a["code"] == WORLD_CODE)
-        c.pref = {"en": a["name_en"], "fr": a["name_fr"], "es": a["name_es"]}
-        c.pref = {lang: text for lang, text in c.pref.items() if text}
+        c.pref = names(a)
         c.notations.add(a["code"])
         level = m49_level(a["code"], parents)
         c.description = (
@@ -150,7 +156,7 @@ def build_regions(concepts: dict[str, Concept]) -> dict[str, str]:
         if iri in concepts:
             raise SystemExit(f"groupings.csv: slug {g['slug']!r} is already an M49 area")
         c = concepts[iri] = Concept(iri, REGIONS, description=g["description"])
-        c.pref = {"en": g["name_en"]}
+        c.pref = names(g)
         for alt in split(g["alt_labels"]):
             c.add_alt(alt)
     for g in read_csv("groupings.csv"):  # second pass: broader may name a later row
@@ -346,9 +352,9 @@ def check(graph: rdflib.Graph) -> list[str]:
         prefs = defaultdict(list)
         for label in graph.objects(c, SKOS.prefLabel):
             prefs[label.language].append(str(label))
-        if len(prefs.get("en", [])) != 1:
-            problems.append(
-                f"{short(c)}: needs exactly one English skos:prefLabel, has {prefs.get('en', [])}")
+        for lang in LANGUAGES:
+            if not prefs.get(lang):
+                problems.append(f"{short(c)}: has no skos:prefLabel in language {lang!r}")
         for lang, texts in prefs.items():
             if len(texts) > 1:
                 problems.append(

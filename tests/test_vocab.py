@@ -1,12 +1,13 @@
 """The concept schemes in vocab/: complete, coherent, and in step with their sources."""
 
+import importlib.util
 import re
 import subprocess
 import sys
 
 import pycountry
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ctlib.rdf.namespaces import SKOS
 from ctlib.rdf.uris import fold
@@ -23,6 +24,33 @@ def test_generated_vocabularies_are_up_to_date():
     result = subprocess.run([sys.executable, "scripts/build_vocab.py", "--check"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_check_fails_for_a_concept_without_a_label_in_one_of_the_three_languages(
+        monkeypatch):
+    spec = importlib.util.spec_from_file_location("build_vocab", ROOT / "scripts/build_vocab.py")
+    build_vocab = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_vocab", build_vocab)  # its dataclasses need it
+    spec.loader.exec_module(build_vocab)
+    graph = Graph().parse(format="turtle", publicID=build_vocab.CHECK_BASE, data="""
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <def/topics> a skos:ConceptScheme ; skos:prefLabel "Topics"@en ;
+            dcterms:title "Topics"@en ; dcterms:description "Topics."@en .
+        <def/topics/sahel> a skos:Concept ; skos:inScheme <def/topics> ;
+            skos:prefLabel "Sahel"@en, "Sahel"@fr, "Sahel"@es .
+        <def/topics/health> a skos:Concept ; skos:inScheme <def/topics> ;
+            skos:prefLabel "Health"@en, "Santé"@fr .
+        """)
+    assert build_vocab.check(graph) == ["def/topics/health: has no skos:prefLabel in language 'es'"]
+
+
+def test_every_concept_is_labelled_in_english_french_and_spanish(shared_catalogue):
+    graph = shared_catalogue.vocab
+    for scheme in ("regions", "countries", "categories"):
+        for concept in concepts(shared_catalogue, scheme):
+            languages = [label.language for label in graph.objects(concept, SKOS.prefLabel)]
+            assert sorted(languages) == ["en", "es", "fr"], concept
 
 
 def test_a_typo_of_a_translation_is_corrected_where_the_file_is_generated(shared_catalogue):
