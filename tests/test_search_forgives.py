@@ -100,6 +100,29 @@ def test_traficking_suggests_trafficking_and_the_link_finds_records(base):
     assert found(base, q="trafficking")["suggestion"] is None
 
 
+@pytest.mark.parametrize("language, words", [
+    ("fr", {"traficking": ["Vouliez-vous dire <a href=", ">trafficking</a> ?",
+                           "Aucune notice trouvée", "Sans les mots « traficking »"],
+            "trafficking": ["<summary>Région</summary>", "<summary>Pays</summary>",
+                            "<summary>Années</summary>", "triées par <strong>pertinence</strong>",
+                            "Rechercher dans la bibliothèque", "BibTeX de cette page"],
+            "record": "notice"}),
+    ("es", {"traficking": ["¿Quiso decir <a href=", ">trafficking</a>?",
+                           "No se encontraron registros", "Sin las palabras «traficking»"],
+            "trafficking": ["<summary>Región</summary>", "<summary>País</summary>",
+                            "<summary>Años</summary>", "ordenados por <strong>relevancia</strong>",
+                            "Buscar en la biblioteca", "BibTeX de esta página"],
+            "record": "registro"})])
+def test_the_search_page_speaks_the_chosen_language(base, language, words):
+    misspelt, spelt = (html(base, q=q, lang=language) for q in ("traficking", "trafficking"))
+    assert [w for w in words["traficking"] if w not in misspelt] == []
+    assert [w for w in words["trafficking"] if w not in spelt] == []
+    for page in (misspelt, spelt):
+        assert "Did you mean" not in page and "sorted by" not in page and "Search" not in page
+    total = found(base, q="trafficking")["total"]
+    assert f'<h2 id="found">{total} {words["record"]}s</h2>' in spelt
+    assert re.search(rf'<span class="count">\d+ {words["record"]}s</span>', misspelt)
+
 def test_an_empty_page_offers_the_search_without_each_constraint(base):
     page = html(base, q="trafficking", region="eastern-africa", country="td")
     assert "No records found" in page

@@ -44,6 +44,8 @@ from ...search.query import (
 )
 from ..core import languages
 from ..core.errors import BadRequest, NotAcceptable, NotFound, ServiceUnavailable
+from ..core.languages import N_
+from ..core.languages import gettext as _
 from ..core.negotiation import negotiate
 from ..core.parameters import MAX_PAGE, listed_number, whole_number
 from ..core.responses import Rendered, etag, rendered, respond
@@ -55,8 +57,21 @@ from ..harvest.collections import HYDRA, hydra_page, modified_time, page_links, 
 
 blueprint = Blueprint("search", __name__)
 
-FACET_TITLES = {"region": "Region", "country": "Country", "category": "Category",
-                "author": "Author"}
+FACET_TITLES = {"region": N_("Region"), "country": N_("Country"),
+                "category": N_("Category"), "author": N_("Author")}
+"""A facet's heading, and a chip's name for a value chosen in it (translated where shown)."""
+WITHOUT = {"words": N_("Without the words “%(value)s”"),
+           "region": N_("Without region “%(value)s”"),
+           "country": N_("Without country “%(value)s”"),
+           "category": N_("Without category “%(value)s”"),
+           "author": N_("Without author “%(value)s”"),
+           "years": N_("Without years “%(value)s”")}
+"""The link to a search without one of its constraints, when it found nothing."""
+SHOW_EVERY = {"region": N_("Show every region"), "country": N_("Show every country"),
+              "category": N_("Show every category"), "author": N_("Show every author")}
+SORT_NAMES = {"relevance": N_("relevance"), "newest": N_("newest"), "oldest": N_("oldest"),
+              "title": N_("title")}
+"""Each of SORTS as the page names it: "sorted by relevance · newest · oldest · title"."""
 FACET_SHOWN = 8
 """Values of a facet listed before "Show more"."""
 FACET_SENT = 40
@@ -241,15 +256,18 @@ def _html(results: Results, index: SearchIndex, language: str) -> str:
     return render_template(
         "search.html", results=results, query=query, hits=hits, facets=facets,
         page_url=_url(query),
-        facet_titles=FACET_TITLES, facet_shown=FACET_SHOWN,
+        facet_titles={facet: _(title) for facet, title in FACET_TITLES.items()},
+        show_every={facet: _(words) for facet, words in SHOW_EVERY.items()},
+        facet_shown=FACET_SHOWN,
         chosen=_chosen(results, index, language),
         pages=_pages(results), decades=_decades(results),
         suggestion=_suggestion(results), whole_lists=whole,
-        sorts=[(s, _url(query, sort=s, page=None)) for s in SORTS],
+        sorts=[(s, _(SORT_NAMES[s]), _url(query, sort=s, page=None)) for s in SORTS],
         sizes=[(n, _url(query, size=n, page=None)) for n in PAGE_SIZES],
         default_size=PAGE_SIZE,
-        formats=[(f.label + (" of this page" if f.name in WRITERS else ""), _url(query, f),
-                  f.media_type) for f in SEARCH_FORMATS if f.name != "html"],
+        formats=[(_("%(format)s of this page", format=f.label) if f.name in WRITERS
+                  else f.label, _url(query, f), f.media_type)
+                 for f in SEARCH_FORMATS if f.name != "html"],
         start=(query.page - 1) * query.size)
 
 
@@ -272,26 +290,30 @@ def _whole_lists(results: Results) -> dict[str, str]:
 
 def _chosen(results: Results, index: SearchIndex, language: str) -> list[dict]:
     """Every constraint of the search (the words, each filter, the years) with the
-    search without it; when nothing was found, also how many that one would find."""
+    search without it, in the page's words; when nothing was found, also how many that
+    one would find."""
     query = results.query
-    without = [(title, label, replace(query, page=1, **change))
-               for title, label, change in _constraints(results, index, language)]
-    return [{"title": title, "label": label, "href": _url(other), "words": title == "Words",
+    without = [(kind, label, replace(query, page=1, **change))
+               for kind, label, change in _constraints(results, index, language)]
+    return [{"title": _(FACET_TITLES.get(kind, N_("Years"))), "label": label,
+             "without": _(WITHOUT[kind], value=label), "href": _url(other),
+             "words": kind == "words",
              "total": None if results.total else total_of(index, other)}
-            for title, label, other in without]
+            for kind, label, other in without]
 
 
 def _constraints(results: Results, index: SearchIndex, language: str
                  ) -> list[tuple[str, str, dict]]:
-    """(title, label, the change to the query that takes it away)."""
+    """(kind: "words", a facet or "years"; label; the change to the query that takes
+    it away)."""
     query = results.query
-    found = [("Words", query.text, {"text": ""})] if query.text else []
-    found += [(FACET_TITLES[facet], _label_of(results, index, facet, key, language),
+    found = [("words", query.text, {"text": ""})] if query.text else []
+    found += [(facet, _label_of(results, index, facet, key, language),
                {"filters": {**query.filters,
                             facet: tuple(k for k in keys if k != key)}})
               for facet, keys in query.filters.items() for key in keys]
     if query.year_from is not None or query.year_to is not None:
-        found.append(("Years", f"{query.year_from or '…'}–{query.year_to or '…'}",
+        found.append(("years", f"{query.year_from or '…'}–{query.year_to or '…'}",
                       {"year_from": None, "year_to": None}))
     return found
 
@@ -314,7 +336,8 @@ def _decades(results: Results) -> list[tuple[str, int, str]]:
     decades: dict[int, int] = {}
     for year, count in results.years:
         decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + count
-    return [(f"{start}s", count, _url(results.query, page=None, **{"from": start, "to": start + 9}))
+    return [(_("%(decade)ss", decade=start), count,
+             _url(results.query, page=None, **{"from": start, "to": start + 9}))
             for start, count in sorted(decades.items())]
 
 
@@ -326,7 +349,7 @@ def _csv(results: Results) -> str:
     writer.writerow(CSV_COLUMNS)
     for hit in results.hits:
         writer.writerow([hit.id, _plain(hit.title), hit.language or "", hit.year or "",
-                         "; ".join(name for _, name in hit.authors), "; ".join(hit.places),
+                         "; ".join(name for _key, name in hit.authors), "; ".join(hit.places),
                          "; ".join(hit.categories), str(ctx.uris.record(hit.id))])
     return out.getvalue()
 
@@ -339,7 +362,7 @@ def _citations(results: Results, writer: str) -> str:
 
 
 def _cited(hit: Hit) -> Citation:
-    return Citation(_plain(hit.title), [name for _, name in hit.authors],
+    return Citation(_plain(hit.title), [name for _key, name in hit.authors],
                     None if hit.year is None else str(hit.year), None, hit.language,
                     hit.places, hit.categories)
 
