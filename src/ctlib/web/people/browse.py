@@ -22,9 +22,8 @@ from ...search.query import (
 )
 from ..core import languages
 from ..core.errors import NotFound
-from ..core.languages import N_
+from ..core.languages import N_, ngettext, number
 from ..core.languages import gettext as _
-from ..core.languages import ngettext, number
 from ..core.parameters import MAX_PAGE, whole_number
 from .filing import Filed, filed, in_filing_order
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
-
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from ..core.languages import SOURCE_LANGUAGE, translations
 
