@@ -129,3 +129,16 @@ def test_the_largest_page_stays_small(generated):
     sizes = [len(requests.get(generated + "browse/authors", params={"page": str(n)},
                               timeout=30).content) for n in (1, 2)]
     assert max(sizes) < 30_000
+
+
+def test_the_authors_page_is_in_the_language_chosen(generated):
+    page = html.fromstring(requests.get(generated + "browse/authors?lang=es", timeout=30).content)
+    assert page.get("lang") == "es" and page.xpath("string(//h1)") == "Autores"
+    assert page.xpath("string(//label[@for='author-q'])") == "Nombres que contienen"
+    assert page.xpath("string(//p[@class='count'])").split()[1] == "autores,"
+    assert "página 1 de" in page.xpath("string(//p[@class='count'])")
+    assert page.xpath("string(//nav[@class='pager']/a[@rel='next'])") == "Siguiente"
+    counts = page.xpath("//ul[@class='authors']/li/a[@class='count']/text()")
+    assert counts and all(count.split()[1] in ("registro", "registros") for count in counts)
+    assert page.xpath("//nav[@class='browse-nav']/a/text()")[1:] == [
+        "Regiones", "Países", "Categorías", "Años", "Autores"]

@@ -65,3 +65,12 @@ def test_the_count_axis_has_round_steps_and_short_labels():
     root = parse(column_chart("Per year", {2020: 4321, 2021: 61234}))
     axis = [t for t in texts(root) if t not in ("2020", "2021", "4,321", "61,234")]
     assert axis == ["0", "20k", "40k", "60k", "80k"]
+
+
+def test_a_chart_speaks_the_language_it_is_drawn_in():
+    root = parse(column_chart("Notices par année", {2020: 1, 2021: 61234}, "fr"))
+    assert [c.find(f"{SVG}title").text for c in bars(root)] == [
+        "2020 : 1 notice", "2021 : 61\u202f234 notices"]
+    assert "61\u202f234" in texts(root)
+    empty = parse(column_chart("Registros por año", {}, "es"))
+    assert texts(empty) == ["Todavía no hay registros."]

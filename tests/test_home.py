@@ -249,6 +249,30 @@ def test_chart_labels_follow_accept_language(base):
     assert "Europe orientale" in french.text and "Europe orientale" not in english.text
     assert "Eastern Europe" in english.text
     labels = html.fromstring(french.content).xpath('//ol[@class="chart-bars"]//span[@class="label"]')
-    assert {label.text: label.get("lang") for label in labels}["Europe orientale"] == "fr"
+    # The label is in the page's own language: no lang of its own.
+    assert {label.text: label.get("lang") for label in labels}["Europe orientale"] is None
+    assert html.fromstring(french.content).get("lang") == "fr"
     assert "Accept-Language" in french.headers["Vary"]
     assert french.headers["ETag"] != english.headers["ETag"]
+
+
+@pytest.mark.parametrize("language, words", [
+    ("fr", ["En chiffres", "Notices par année", "Notices par région", "Derniers ajouts",
+            "Pour les moissonneurs", "Parcourir par vocabulaire"]),
+    ("es", ["En cifras", "Registros por año", "Registros por región",
+            "Últimas incorporaciones", "Para recolectores", "Explorar por vocabulario"])])
+def test_the_page_is_in_the_language_chosen(base, language, words):
+    response = requests.get(base + f"?lang={language}", timeout=30)
+    page = html.fromstring(response.content)
+    text = page.text_content()
+    assert page.get("lang") == language and all(word in text for word in words)
+    assert "In numbers" not in text and "Latest additions" not in text
+    # The chart's own words and its numbers as text, and the schemes' labels.
+    svg = chart(page, "records-per-year")
+    assert svg.get("aria-label") == words[1]
+    assert all(title.text.split(": ")[1].split()[1] in (
+        {"fr": ("notice", "notices"), "es": ("registro", "registros")}[language])
+        for title in svg.iter(SVG + "title") if ":" in (title.text or ""))
+    assert page.xpath('//section[@aria-labelledby="vocabularies"]//a/text()')[0] in (
+        "Catégories", "Categorías")
+    assert response.headers["ETag"] != requests.get(base, timeout=30).headers["ETag"]

@@ -88,3 +88,15 @@ def test_machines_get_the_plain_error_without_suggestions(base, accept):
 def test_nothing_unrelated_is_suggested(base):
     page = html(base + "doc/record/zzzzqqqq")
     assert page.status_code == 404 and "Did you mean" not in page.text
+
+
+@pytest.mark.parametrize("path", ["doc/record/desk-review-of-counter-trafficking-initiatives",
+                                  "nowhere/at-all"])
+def test_the_page_is_in_the_language_chosen(base, path):
+    page = html(base + path + "?lang=fr")
+    assert page.status_code == 404 and '<html lang="fr">' in page.text
+    assert "<title>404 Introuvable" in page.text and "<h1>Introuvable</h1>" in page.text
+    assert "Aller à la page d’accueil" in page.text and "Go to the home page" not in page.text
+    assert ("Vouliez-vous dire" in page.text) == path.startswith("doc/")
+    plain = requests.get(base + path + "?lang=fr", timeout=30)
+    assert plain.text.startswith("404 Not found")  # what a program reads stays English

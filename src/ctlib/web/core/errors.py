@@ -10,7 +10,8 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ...formats import BY_NAME
-from .languages import PAGE_VARY
+from .languages import N_, PAGE_VARY
+from .languages import gettext as _
 from .negotiation import negotiate
 
 ERROR_FORMATS = (BY_NAME["html"],)
@@ -29,7 +30,8 @@ class Suggestion:
 
 class HTTPProblem(Exception):
     status = 500
-    title = "Server error"
+    title = N_("Server error")
+    """In English, as a plain-text error says it; the HTML page translates it."""
 
     def __init__(self, message: str, headers: dict | None = None,
                  suggest: Callable[[], list[Suggestion]] | None = None):
@@ -42,19 +44,28 @@ class HTTPProblem(Exception):
 
 
 class BadRequest(HTTPProblem):
-    status, title = 400, "Bad request"
+    status, title = 400, N_("Bad request")
 
 
 class NotFound(HTTPProblem):
-    status, title = 404, "Not found"
+    status, title = 404, N_("Not found")
 
 
 class NotAcceptable(HTTPProblem):
-    status, title = 406, "Not acceptable"
+    status, title = 406, N_("Not acceptable")
 
 
 class ServiceUnavailable(HTTPProblem):
-    status, title = 503, "Service unavailable"
+    status, title = 503, N_("Service unavailable")
+
+
+class MethodNotAllowed(HTTPProblem):
+    status, title = 405, N_("Method not allowed")
+
+
+TITLES = {problem.status: problem.title for problem in (
+    HTTPProblem, BadRequest, NotFound, MethodNotAllowed, NotAcceptable, ServiceUnavailable)}
+"""Ours for the statuses Werkzeug raises too, so that its errors are translated alike."""
 
 
 def init_app(app: Flask) -> None:
@@ -65,7 +76,7 @@ def init_app(app: Flask) -> None:
 def render_problem(problem: HTTPProblem):
     headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", **problem.headers}
     if _wants_html():
-        body = render_template("error.html", status=problem.status, title=problem.title,
+        body = render_template("error.html", status=problem.status, title=_(problem.title),
                                message=problem.message,
                                suggestions=problem.suggest() if problem.suggest else [])
         return body, problem.status, {"Content-Type": "text/html; charset=utf-8", **headers,
@@ -76,7 +87,8 @@ def render_problem(problem: HTTPProblem):
 
 def _render_werkzeug(error: HTTPException):
     problem = HTTPProblem(error.description or error.name)
-    problem.status, problem.title = error.code or 500, error.name
+    problem.status = error.code or 500
+    problem.title = TITLES.get(problem.status, error.name)
     return render_problem(problem)
 
 

@@ -15,12 +15,15 @@ from ...rdf.uris import fold
 from ...search.query import (
     CONCEPT_FACETS,
     NO_RECORDS,
+    ConceptCount,
     authors_by_name,
     concept_counts,
     year_counts,
 )
 from ..core import languages
 from ..core.errors import NotFound
+from ..core.languages import N_, ngettext, number
+from ..core.languages import gettext as _
 from ..core.parameters import MAX_PAGE, whole_number
 from .filing import Filed, filed, in_filing_order
 
@@ -28,7 +31,9 @@ blueprint = Blueprint("browse", __name__)
 
 FACET_OF_SCHEME = {scheme: facet for facet, scheme in CONCEPT_FACETS.items()}
 AUTHORS_PER_PAGE = 100
-SCHEME_TITLES = {"regions": "Regions", "countries": "Countries", "categories": "Categories"}
+SCHEME_TITLES = {"regions": N_("Regions"), "countries": N_("Countries"),
+                 "categories": N_("Categories")}
+"""In English: translated where shown."""
 
 
 def _ctx():
@@ -43,14 +48,14 @@ def _cached(name: str, make):
 
 
 def _page(template: str, **values):
-    body = render_template(template, **values)
+    body = render_template(template, schemes=SCHEME_TITLES, **values)
     return body, 200, {"Content-Type": "text/html; charset=utf-8",
                        "Vary": languages.PAGE_VARY}
 
 
 @blueprint.get("/browse/")
 def browse_index():
-    return _page("browse.html", view="index", schemes=SCHEME_TITLES)
+    return _page("browse.html", view="index")
 
 
 @blueprint.get("/browse/<scheme>")
@@ -66,12 +71,23 @@ def browse_scheme(scheme: str):
     language = languages.page_language()
     tree = [{"label": label, "depth": c.depth, "count": counts.get(c.uri, NO_RECORDS).records,
              "language": c.label_language(language, ctx.config.language),
-             "said": counts.get(c.uri, NO_RECORDS).words(label),
+             "said": _said(counts.get(c.uri, NO_RECORDS), label),
              "href": "/" + c.uri[len(ctx.uris.base):],
              "search": "/search?" + urlencode({facet: c.key})}
             for c in index.concepts.in_order(scheme)
             for label in [c.label(language, ctx.config.language)]]
-    return _page("browse.html", view="scheme", title=SCHEME_TITLES[scheme], tree=tree)
+    return _page("browse.html", view="scheme", title=_(SCHEME_TITLES[scheme]), tree=tree)
+
+
+def _said(count: ConceptCount, label: str) -> str:
+    """``1,892 records, 1,057 tagged Eastern Europe itself`` in the page's language
+    (the second part only where the numbers differ), as ConceptCount.words in English."""
+    said = ngettext("%(records)s record", "%(records)s records", count.records,
+                    records=number(count.records))
+    if count.tagged == count.records:
+        return said
+    return _("%(records)s, %(tagged)s tagged %(label)s itself", records=said,
+             tagged=number(count.tagged), label=label)
 
 
 @blueprint.get("/browse/years")
@@ -94,7 +110,7 @@ def browse_authors():
     if page > pages:
         raise NotFound(f"page={page}: the list of authors has {pages} page{'s' * (pages > 1)}")
     first = (page - 1) * AUTHORS_PER_PAGE
-    return _page("browse.html", view="authors", title="Authors", q=request.args.get("q", ""),
+    return _page("browse.html", view="authors", title=_("Authors"), q=request.args.get("q", ""),
                  groups=[(initial, list(group)) for initial, group in groupby(
                      authors[first:first + AUTHORS_PER_PAGE], key=attrgetter("initial"))],
                  total=len(authors),

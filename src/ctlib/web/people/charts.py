@@ -5,8 +5,9 @@ every label escaped here, the result Markup that Jinja inserts as it is. It scal
 with its ``viewBox`` (the page sets ``width: 100%``); its text is sized for the
 phone-to-desktop range at which the home page shows it. It is ``role="img"`` with a
 ``<title>``, each column has a ``<title>`` saying its year and count, and the page gives
-the numbers as a table too. Bar charts are lists of links (home.html draws them from
-``Bar``s): a link inside an image would hide it from assistive technology.
+the numbers as a table too; its words and numbers are in the page's language. Bar
+charts are lists of links (home.html draws them from ``Bar``s): a link inside an image
+would hide it from assistive technology.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
+
+from ..core.languages import SOURCE_LANGUAGE, translations
 
 WIDTH = 480
 """viewBox width of every chart: about the width it is shown at, so its text stays
@@ -44,8 +48,24 @@ class Rest:
     href: str
 
 
-def _records(count: int) -> str:
-    return "1 record" if count == 1 else f"{count:,} records"
+class _Words:
+    """A chart's words and numbers in one language (no request needed: charts are pure)."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self._catalogue = translations(language)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.language)
+
+    def column(self, year: int, count: int) -> str:
+        records = self._catalogue.ngettext("%(records)s record", "%(records)s records",
+                                           count) % {"records": self.number(count)}
+        return self._catalogue.gettext("%(year)s: %(records)s") % {"year": year,
+                                                                  "records": records}
+
+    def empty(self) -> str:
+        return self._catalogue.gettext("No records yet.")
 
 
 def top(bars: list[Bar], limit: int, href: str) -> tuple[list[Bar], Rest | None]:
@@ -57,11 +77,14 @@ def top(bars: list[Bar], limit: int, href: str) -> tuple[list[Bar], Rest | None]
     return shown, Rest(len(left), left[-1].count, left[0].count, href)
 
 
-def column_chart(title: str, counts: dict[int, int]) -> Markup:
+def column_chart(title: str, counts: dict[int, int],
+                 language: str = SOURCE_LANGUAGE) -> Markup:
     """Records per year as columns from the first year to the last: a year without
-    records is a gap, not a missing slot, so distances in time stay true."""
+    records is a gap, not a missing slot, so distances in time stay true. ``title`` is
+    in ``language``, as the chart's other words and its numbers are made."""
+    words = _Words(language)
     if not counts:
-        return _empty(title)
+        return _empty(title, words)
     first, last = min(counts), max(counts)
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_height = COLUMNS_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
@@ -69,29 +92,29 @@ def column_chart(title: str, counts: dict[int, int]) -> Markup:
     ceiling, step = _count_scale(max(counts.values()))
     labelled = _year_step(last - first + 1)
     # The count above each column where the widest fits; otherwise its title has it.
-    numbered = slot >= _text_width(f"{max(counts.values()):,}") + 4
+    numbered = slot >= _text_width(words.number(max(counts.values()))) + 4
     parts = [_count_axis(ceiling, step, plot_height)]
     for year in range(first, last + 1):
         left = MARGIN_LEFT + (year - first) * slot
         if counts.get(year):
             parts.append(_column(year, counts[year], left, slot, ceiling, plot_height,
-                                 numbered))
+                                 numbered, words))
         if year % labelled == 0:
             parts.append(_year_label(year, left + slot / 2))
     return _svg(title, COLUMNS_HEIGHT, "".join(parts), "chart-columns")
 
 
 def _column(year: int, count: int, left: float, slot: float, ceiling: int,
-            plot_height: float, numbered: bool) -> str:
+            plot_height: float, numbered: bool, words: _Words) -> str:
     height = count / ceiling * plot_height
     width = min(slot * 0.8, 36)
     x = left + (slot - width) / 2
     y = MARGIN_TOP + plot_height - height
     column = (f'<rect class="bar" x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" '
-              f'height="{_number(height)}"><title>{year}: {_records(count)}</title></rect>')
+              f'height="{_number(height)}"><title>{escape(words.column(year, count))}</title></rect>')
     if not numbered:
         return column
-    return column + _text(_number(left + slot / 2), _number(y - 3), f"{count:,}",
+    return column + _text(_number(left + slot / 2), _number(y - 3), words.number(count),
                           anchor="middle", css="count")
 
 
@@ -138,8 +161,8 @@ def _year_step(years: int) -> int:
     return math.ceil(years / MOST_YEAR_LABELS)
 
 
-def _empty(title: str) -> Markup:
-    return _svg(title, 3 * FONT, _text(0, 2 * FONT, "No records yet.", css="none"),
+def _empty(title: str, words: _Words) -> Markup:
+    return _svg(title, 3 * FONT, _text(0, 2 * FONT, words.empty(), css="none"),
                 "chart-empty")
 
 

@@ -19,6 +19,8 @@ from ...published.snapshot import Snapshot
 from ...rdf.namespaces import DCTERMS, SKOS
 from ...search.query import concept_counts, latest_additions, year_counts
 from ..core import languages
+from ..core.languages import SOURCE_LANGUAGE
+from ..core.languages import gettext as _
 from ..core.responses import Rendered, etag, rendered, respond
 from ..harvest.collections import modified_time, record_page
 from . import charts
@@ -33,9 +35,9 @@ LATEST = 10
 SCHEMES = f"""
 SELECT ?scheme ?label (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {{
   ?scheme a <{SKOS.ConceptScheme}> ; <{SKOS.prefLabel}> ?label .
-  FILTER (LANG(?label) = "en")
   OPTIONAL {{ ?concept <{SKOS.inScheme}> ?scheme }}
-}} GROUP BY ?scheme ?label ORDER BY ?label"""
+}} GROUP BY ?scheme ?label"""
+"""Each scheme with its labels in every language (a row each) and its concepts."""
 RECORDS = f"SELECT (COUNT(DISTINCT ?record) AS ?n) WHERE {{ ?record a <{RECORD}> }}"
 AUTHORS = f"SELECT (COUNT(DISTINCT ?author) AS ?n) WHERE {{ ?record <{DCTERMS.creator}> ?author }}"
 CONCEPTS_USED = f"""
@@ -77,6 +79,8 @@ class HomeFacts:
     concepts_used: dict[str, int]
     """Concepts of each scheme (by its name: ``regions``) that some record names."""
     schemes: list[dict]
+    """Each scheme's ``href``, ``concepts`` and ``labels`` (language -> label), in the
+    order of their English labels."""
     records_per_year: dict[int, int]
     regions: dict[str, int]
     """Concept URI -> records."""
@@ -119,8 +123,13 @@ def home():
 def _render(snapshot: Snapshot, language: str) -> Rendered:
     facts = current_app.extensions["ctlib.home"].of(snapshot, _facts)
     bars = _labelled(snapshot, facts, language)
+    schemes = [{"href": scheme["href"], "concepts": scheme["concepts"],
+                "label": label, "language": label_language}
+               for scheme in facts.schemes
+               for label, label_language in [_in(scheme["labels"], language)]]
     body = render_template("home.html", facts=facts, published=snapshot.published,
-                           bars=bars, charts=_charts(facts, bars)).encode("utf-8")
+                           bars=bars, charts=_charts(facts, bars, language),
+                           schemes=schemes).encode("utf-8")
     return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
                     f'<{_ctx().absolute("")}>; rel="canonical"', vary=languages.vary(language))
@@ -141,11 +150,12 @@ def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, 
             for scheme in ("regions", "categories")}
 
 
-def _charts(facts: HomeFacts, bars: dict[str, list]) -> dict:
+def _charts(facts: HomeFacts, bars: dict[str, list], language: str) -> dict:
     """The years as a column chart; the regions and categories as the bars shown
     and the rest summarised (home.html lists them)."""
     return {
-        "years": charts.column_chart("Records per year", facts.records_per_year),
+        "years": charts.column_chart(_("Records per year"), facts.records_per_year,
+                                      language),
         "regions": charts.top(bars["regions"], CHART_BARS, "/def/regions"),
         "categories": charts.top(bars["categories"], CHART_BARS, "/def/categories"),
     }
@@ -160,14 +170,31 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
         authors=_count(snapshot, AUTHORS),
         concepts_used={uris.scheme_name(row["scheme"].value): int(row["n"].value)
                        for row in _query(snapshot, CONCEPTS_USED)},
-        schemes=[{"label": s["label"].value, "concepts": int(s["concepts"].value),
-                  "href": _path(s["scheme"].value)} for s in _query(snapshot, SCHEMES)],
+        schemes=_schemes(snapshot),
         records_per_year=dict(year_counts(index)),
         regions=_records_of(index, [row["concept"].value for row in _query(
             snapshot, SUB_REGIONS % {"scheme": uris.scheme("regions")})]),
         categories=_records_of(index, [c.uri for c in index.concepts.in_order("categories")]),
         latest=[Addition("/" + record_page(a.id), a.title, a.language, a.year, a.added)
                 for a in latest_additions(index, LATEST)])
+
+
+def _schemes(snapshot: Snapshot) -> list[dict]:
+    schemes: dict[str, dict] = {}
+    for row in _query(snapshot, SCHEMES):
+        scheme = schemes.setdefault(row["scheme"].value, {
+            "href": _path(row["scheme"].value), "concepts": int(row["concepts"].value),
+            "labels": {}})
+        scheme["labels"][row["label"].language or ""] = row["label"].value
+    return sorted(schemes.values(), key=lambda s: _in(s["labels"], SOURCE_LANGUAGE)[0])
+
+
+def _in(labels: dict[str, str], language: str) -> tuple[str, str | None]:
+    """The label in ``language``, else in English, else any; and its language."""
+    for code in (language, SOURCE_LANGUAGE, *sorted(labels)):
+        if code in labels:
+            return labels[code], code or None
+    return "", None
 
 
 def _records_of(index, concepts: list[str]) -> dict[str, int]:
