@@ -323,3 +323,17 @@ def test_pages_stay_valid_and_modified_since_finds_changes_across_reingests(tmp_
         assert set(added) == {f"{url}id/record/{RECORD}",
                               f"{url}id/record/{quote('CT/2019 #7', safe='')}",
                               f"{url}id/record/{quote('Zürich-100%', safe='')}"}
+
+
+def test_html_page_is_in_the_language_chosen_and_its_rdf_title_stays_english(base):
+    concept = f"{base}def/regions/sub-saharan-africa"
+    page = " ".join(get(f"{concept}/records?lang=fr", BROWSER).text.split())
+    assert '<html lang="fr">' in page
+    assert "<h1>Notices sur " in page  # the label is the vocabulary's, in French where it has one
+    assert "Notices 1 à 2 sur 2, par ordre d’identifiant." in page
+    assert ">Modifiées depuis</label>" in page and 'aria-label="Pages de notices"' in page
+    spanish = " ".join(get(f"{base}doc/record/?limit=5&lang=es", BROWSER).text.split())
+    assert "<h1>Todos los registros</h1>" in spanish and "Registros 1–5 de 13" in spanish
+    assert ">Siguiente</a>" in spanish
+    graph = page_graph(f"{concept}/records", "ttl")
+    assert graph.value(collection_of(graph), DCTERMS.title).language == "en"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+from flask import Flask, g
 
 from ctlib.dataset.facts import DatasetFacts, Linkset
 from ctlib.web.core.dates import in_words
@@ -105,10 +106,12 @@ def test_classes_drop_empty_rows_and_name_unknown_ones_from_their_iri():
                  DCTERMS + "BibliographicResource": 5},
         subsets={}, linksets=[Linkset(SKOS + "closeMatch", "http://example.org/x/", 0),
                               Linkset(SKOS + "closeMatch", "http://example.org/y/", 4)])
-    rows = dataset_page.classes(facts)
+    with Flask(__name__).test_request_context():  # the words are the page's
+        g.language = "en"
+        rows = dataset_page.classes(facts)
+        linksets = dataset_page.linksets(facts)
     assert [(row.name, row.count) for row in rows] == [("Records", 5), ("Linguistic system", 2)]
-    assert [row.name for row in dataset_page.linksets(facts)] == [
-        "Close matches to http://example.org/y/"]
+    assert [row.name for row in linksets] == ["Close matches to http://example.org/y/"]
 
 
 def test_licences_are_named_whatever_the_scheme_or_slash():
@@ -116,3 +119,32 @@ def test_licences_are_named_whatever_the_scheme_or_slash():
         "Creative Commons Attribution 4.0 International (CC BY 4.0)"
     assert dataset_page.licence_name("https://example.org/licence") == \
         "https://example.org/licence"
+
+
+@pytest.mark.parametrize("path, language, words", [
+    ("catalog", "fr", ["<h1>Catalogue de données</h1>", "<dt>Publié par</dt>",
+                       "<strong>Notices</strong>", "Correspondances exactes avec Wikidata",
+                       "compressé avec gzip"]),
+    ("catalog", "es", ["<h1>Catálogo de datos</h1>", "<dt>Publicado por</dt>",
+                       "<strong>Registros</strong>", "Coincidencias exactas con Wikidata",
+                       "comprimido con gzip"]),
+    (".well-known/void", "fr", ["<h1>À propos de ce jeu de données</h1>", "Autres points d’accès"]),
+    ("dump/", "fr", ["<h1>Téléchargements</h1>", "<h2>Fichiers</h2>", "Somme de contrôle SHA-256",
+                     "Télécharger catalogue.nt.gz"]),
+    ("dump/", "es", ["<h1>Descargas</h1>", "<h2>Archivos</h2>", "Suma de comprobación SHA-256"]),
+])
+def test_the_harvesting_pages_are_in_the_language_chosen(base, path, language, words):
+    page = html(f"{base}{path}?lang={language}")
+    assert f'<html lang="{language}">' in page
+    for said in words:
+        assert said in page
+    assert "Published by" not in page and "Every statement of the catalogue" not in page
+
+
+def test_sizes_and_counts_are_written_as_the_language_writes_numbers(base):
+    words = text_of(html(f"{base}dump/?lang=fr"))
+    assert re.search(r"\d+(,\d)? ko · mis à jour le", words), words
+    assert size_in_words(59_561, "fr") == "59,6 ko" and size_in_words(2, "es") == "2 bytes"
+    assert size_in_words(1_832_412, "es") == "1,8 MB" and size_in_words(1, "fr") == "1 octet"
+    catalog = text_of(html(f"{base}catalog?lang=fr"))
+    assert re.search(r"\d \d{3} déclarations sur", catalog), catalog  # 5 374 (narrow space)

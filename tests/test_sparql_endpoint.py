@@ -126,3 +126,22 @@ def test_a_query_error_on_the_page_is_shown_with_its_status(base):
     page = get(base, BROWSER, query="SELECT * { ?s ?p }")
     assert page.status_code == 400 and "not valid SPARQL" in page.text
     assert "<textarea" in page.text and "SELECT * { ?s ?p }" in page.text
+
+
+def test_the_query_page_is_in_the_language_chosen(base):
+    page = get(base, BROWSER, lang="fr").text
+    assert '<html lang="fr">' in page
+    for said in ("<h1>Interroger le catalogue en SPARQL</h1>", ">Exécuter la requête</button>",
+                 'data-running="Exécution…"', "Exemples de requêtes", "Tout sur un pays"):
+        assert said in page
+    assert "Run query" not in page and "Everything about one country" not in page
+    results = get(base, BROWSER, query=RECORDS, lang="es").text
+    assert "10 filas" in results and "Lien permanent" not in results
+    assert ">Enlace permanente</a>" in results and 'aria-label="Tabla de resultados"' in results
+
+
+def test_every_example_title_and_description_is_marked_for_translation():
+    from ctlib.web.sparql.example_words import EXAMPLE_WORDS
+    shown = {words for example in examples.examples()
+             for words in (example.title, example.description) if words}
+    assert shown == set(EXAMPLE_WORDS)

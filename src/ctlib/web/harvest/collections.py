@@ -27,6 +27,8 @@ from ...rdf.namespaces import DCTERMS, RDF, SKOS, XSD
 from ...search.query import NO_RECORDS, concept_counts
 from ..core import languages
 from ..core.errors import NotAcceptable, NotFound
+from ..core.languages import N_
+from ..core.languages import gettext as _
 from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.rendering import serialize
@@ -52,9 +54,9 @@ class Collection:
     stem: str
     """Its fixed-format URLs' path before the extension: ``doc/record``."""
     title: str
+    """Its title in English, as its RDF says it; its page says it in the page's language."""
     concept: str | None = None
     """The concept whose records it holds (with those of its narrower concepts)."""
-    concept_label: str | None = None
 
     def path_for(self, fmt: Format | None) -> str:
         return self.path if fmt is None else f"{self.stem}.{fmt.extension}"
@@ -82,7 +84,7 @@ def all_records_without_slash():
 @blueprint.get("/doc/record/")
 @blueprint.get("/doc/record.<extension>")
 def all_records(extension: str | None = None):
-    return _serve(Collection("doc/record/", "doc/record", "All records"), extension)
+    return _serve(Collection("doc/record/", "doc/record", N_("All records")), extension)
 
 
 @blueprint.get("/def/<scheme>/<concept>/records")
@@ -94,7 +96,7 @@ def concept_records(scheme: str, concept: str, extension: str | None = None):
     if label is None:
         raise NotFound(f"{uri} is not a concept of this catalogue")
     path = uri[len(ctx.uris.base):] + "/records"
-    return _serve(Collection(path, path, f"Records about {label}", uri, label), extension)
+    return _serve(Collection(path, path, f"Records about {label}", uri), extension)
 
 
 def _serve(collection: Collection, extension: str | None):
@@ -174,8 +176,10 @@ def _html(snapshot, collection: Collection, asked: PageRequest, page: Page) -> b
     concept = collection.concept
     counted = concept_counts(ctx.search_indexes.of(snapshot)).get(concept, NO_RECORDS) \
         if concept else None
+    label = _label(snapshot.store, concept, languages.page_language()) if concept else None
     return render_template(
         "collection.html", collection=collection, page=page, asked=asked, max_size=MAX_SIZE,
+        heading=_("Records about %(concept)s", concept=label) if concept else _(collection.title),
         records=[("/" + record_page(r.id), r.title or r.id, r.modified) for r in page.records],
         pages={relation: _url(collection, target.query()) for relation, target in _pages(page)},
         current=_url(collection, asked.query()), page_url=_url(collection, asked.query()),
@@ -183,7 +187,7 @@ def _html(snapshot, collection: Collection, asked: PageRequest, page: Page) -> b
         formats=[(f.label, _url(collection, asked.query(), f), f.media_type)
                  for f in DESCRIPTION_FORMATS],
         concept_href="/" + concept[len(ctx.uris.base):] if concept else None,
-        concept_count=counted.words(collection.concept_label) if concept else None,
+        concept_count=counted.words(label) if concept else None,
         action="/" + collection.path).encode("utf-8")
 
 

@@ -23,6 +23,7 @@ from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
 from ...rdf.namespaces import SKOS
 from ..core import languages
 from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
+from ..core.languages import N_
 from ..core.negotiation import negotiate
 from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.rendering import serialize
@@ -34,8 +35,8 @@ blueprint = Blueprint("dataset", __name__)
 BUILDERS: dict[str, Callable[[DescribedDataset], Graph]] = {
     Site.VOID: void_graph, Site.CATALOG: catalog_graph}
 """Each document and the graph it serves."""
-HEADINGS = {Site.VOID: "About this dataset", Site.CATALOG: "Data catalogue"}
-"""What each document's page for people is called."""
+HEADINGS = {Site.VOID: N_("About this dataset"), Site.CATALOG: N_("Data catalogue")}
+"""What each document's page for people is called (translated where it is shown)."""
 
 
 @blueprint.get(f"/{Site.VOID}", defaults={"path": Site.VOID})
@@ -70,12 +71,13 @@ def _format(path: str, extension: str | None) -> Format:
 
 
 def _render(snapshot, path: str, fmt: Format, language: str | None) -> Rendered:
-    described = _described(snapshot)
+    described = _described(snapshot, language)
     if fmt.rdf_format is None:
         body = render_template(
             "dataset.html", described=described, heading=HEADINGS[path], path=path,
             page_url=f"/{path}",
             formats=format_links(path),
+            lead=dataset_page.lead(described.site.title),
             categories=_categories(described), classes=dataset_page.classes(described.facts),
             linksets=dataset_page.linksets(described.facts),
             licence=dataset_page.licence_name(described.site.licence)).encode("utf-8")
@@ -88,7 +90,9 @@ def _render(snapshot, path: str, fmt: Format, language: str | None) -> Rendered:
                     described.facts.modified_at, link_header(path), languages.vary(language))
 
 
-def _described(snapshot) -> DescribedDataset:
+def _described(snapshot, language: str | None) -> DescribedDataset:
+    """What the documents are made from; the concepts labelled in the page's ``language``
+    (the RDF's in CTLIB_LANGUAGE's, ``language`` None)."""
     generation = snapshot.path
     facts = DatasetFacts.read(generation)
     written = [dumps.read(generation, dump) for dump in dumps.DUMPS]
@@ -96,7 +100,8 @@ def _described(snapshot) -> DescribedDataset:
         raise ServiceUnavailable("the published generation has no dataset description; the "
                                  "next `ctlib ingest` writes it")
     return DescribedDataset(_site(_ctx()), facts, written,
-                            _labels(snapshot.store, facts.subsets, _ctx().config.language))
+                            _labels(snapshot.store, facts.subsets,
+                                    language or _ctx().config.language))
 
 
 def _site(ctx) -> Site:

@@ -1,6 +1,7 @@
 """What the /catalog and /.well-known/void pages tell people: classes, links and the
 licence named in words, with their IRIs kept beside them as a detail. The RDF those
-documents serve is built in ``dataset/`` and is not touched by anything here."""
+documents serve is built in ``dataset/`` and is not touched by anything here. The words
+are in the page's language (they are made for the page being rendered)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ from dataclasses import dataclass
 from ...dataset.facts import DatasetFacts
 from ...dataset.void import target_name
 from ...rdf.namespaces import DCTERMS, FOAF, OWL, SKOS
+from ..core.languages import N_
+from ..core.languages import gettext as _
 
 CLASSES = {
     str(DCTERMS.BibliographicResource): (
-        "Records", "Reports, handbooks, guidance notes and project descriptions"),
-    str(SKOS.Concept): ("Concepts", "The places and categories records are filed under"),
-    str(SKOS.ConceptScheme): ("Concept schemes", "The vocabularies: regions, countries, "
-                                                 "categories"),
-    str(FOAF.Agent): ("Agents", "The authors and organisations that wrote the records"),
+        N_("Records"), N_("Reports, handbooks, guidance notes and project descriptions")),
+    str(SKOS.Concept): (N_("Concepts"), N_("The places and categories records are filed under")),
+    str(SKOS.ConceptScheme): (N_("Concept schemes"),
+                              N_("The vocabularies: regions, countries, categories")),
+    str(FOAF.Agent): (N_("Agents"), N_("The authors and organisations that wrote the records")),
 }
 """Each class of the data model: what people call its instances, and what they are."""
-LINKS = {str(SKOS.exactMatch): "Exact matches", str(SKOS.closeMatch): "Close matches",
-         str(OWL.sameAs): "Same-as links"}
+LINKS = {str(SKOS.exactMatch): N_("Exact matches"), str(SKOS.closeMatch): N_("Close matches"),
+         str(OWL.sameAs): N_("Same-as links")}
 """Each link predicate of dataset.facts.LINK_PREDICATES, in words."""
 LICENCES = {
     "https://creativecommons.org/licenses/by/4.0/":
@@ -48,7 +51,7 @@ class Named:
 def classes(facts: DatasetFacts) -> list[Named]:
     """The classes with instances, the data model's first (records, concepts, ...)."""
     known = list(CLASSES)
-    rows = [Named(*CLASSES.get(iri, (_words(iri), None)), iri, count)
+    rows = [Named(*_translated(CLASSES.get(iri, (_words(iri), None))), iri, count)
             for iri, count in facts.classes.items() if count]
     return sorted(rows, key=lambda row: (known.index(row.iri) if row.iri in known
                                          else len(known), row.name))
@@ -56,10 +59,24 @@ def classes(facts: DatasetFacts) -> list[Named]:
 
 def linksets(facts: DatasetFacts) -> list[Named]:
     """"Exact matches to Wikidata": each linkset with links, its predicate as the IRI."""
-    return [Named(f"{LINKS.get(linkset.predicate, _words(linkset.predicate))} to "
-                  f"{target_name(linkset.target_space)}", None, linkset.predicate,
+    return [Named(_("%(links)s to %(dataset)s",
+                    links=_(LINKS.get(linkset.predicate, _words(linkset.predicate))),
+                    dataset=target_name(linkset.target_space)), None, linkset.predicate,
                   linkset.triples)
             for linkset in facts.linksets if linkset.triples]
+
+
+def lead(title: str) -> str:
+    """What the dataset is, the first words of its page (its RDF says it in English)."""
+    return _("The catalogue of the %(title)s: reports, handbooks, guidance notes and project "
+             "descriptions about human trafficking, described with Dublin Core terms, with "
+             "places and topics from SKOS concept schemes.", title=title)
+
+
+def _translated(words: tuple[str, str | None]) -> tuple[str, str | None]:
+    """A class's name and detail in the page's language (an unknown one's stay as made)."""
+    name, detail = words
+    return _(name), _(detail) if detail else None
 
 
 def licence_name(licence: str) -> str:

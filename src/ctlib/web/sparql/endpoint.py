@@ -26,6 +26,7 @@ from ...sparql.guard import QueryRefused
 from ...sparql.pool import Answer, QueryFailed, QueryStopped
 from ...sparql.service_description import service_description
 from ..core import errors, languages
+from ..core.languages import N_
 from ..core.negotiation import negotiate
 
 blueprint = Blueprint("sparql", __name__)
@@ -43,9 +44,11 @@ class Problem(errors.HTTPProblem):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
-        self.title = {400: "Bad request", 403: "Forbidden", 405: "Method not allowed",
-                      406: "Not acceptable", 413: "Query too large",
-                      415: "Unsupported media type", 503: "Query stopped"}.get(status, "Error")
+        # Marked for the catalogues: an error page says its title in the page's language.
+        self.title = {400: N_("Bad request"), 403: N_("Forbidden"),
+                      405: N_("Method not allowed"), 406: N_("Not acceptable"),
+                      413: N_("Query too large"), 415: N_("Unsupported media type"),
+                      503: N_("Query stopped")}.get(status, N_("Error"))
 
 
 @blueprint.after_request

@@ -23,7 +23,7 @@
     var downloading = event && event.submitter && event.submitter !== button;
     if (button && !downloading) {
       button.disabled = true;
-      button.textContent = "Running…";
+      button.textContent = button.getAttribute("data-running") || label;
       form.setAttribute("aria-busy", "true");
     }
     return true;
