@@ -15,3 +15,9 @@ from ctlib.web.core.dates import in_words
 ])
 def test_a_date_or_timestamp_in_words(when, words):
     assert in_words(when) == words
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "7 December 2026"), ("fr", "7 décembre 2026"), ("es", "7 de diciembre de 2026")])
+def test_a_date_in_words_of_a_language(language, words):
+    assert in_words("2026-12-07T19:59:57Z", language) == words

@@ -85,13 +85,19 @@ def _detector(languages: tuple[str, ...]):
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
-@lru_cache(maxsize=64)
-def language_name(code: str | None) -> str:
-    """"French" for ``fr``, in English (the words of every page and problem line); the
-    code itself for one Babel does not know, and "No language" for a value without one."""
+NO_LANGUAGE = {"en": "No language", "fr": "Sans langue", "es": "Sin idioma"}
+"""What a value without a language is said to be in, by the language that says it."""
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str | None, in_language: str = "en") -> str:
+    """"French" for ``fr``, in English (the words of problem lines), or in
+    ``in_language`` (a page's: "Français", "Francés"); the code itself for one Babel
+    does not know, and "No language" for a value without one."""
     if not code:
-        return "No language"
+        return NO_LANGUAGE.get(in_language, NO_LANGUAGE["en"])
     try:
-        return Locale.parse(code, sep="-").get_display_name("en") or code
+        name = Locale.parse(code, sep="-").get_display_name(in_language) or code
     except (ValueError, UnknownLocaleError):
         return code
+    return name[:1].upper() + name[1:]  # "Français" heads a list as "French" does

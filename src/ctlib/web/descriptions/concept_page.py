@@ -6,7 +6,7 @@ and the search that finds them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -16,6 +16,7 @@ from ...rdf.namespaces import DCTERMS, RDF, SKOS
 from ...rdf.uris import Uris
 from ...records.language import language_name
 from ...search.query import NO_RECORDS, ConceptCount, SearchIndex, concept_counts, scheme_records
+from ..core.languages import N_, gettext
 from .locator import Locator, locator
 from .page import Page, Property, Value, label_rank
 from .related import TreeNode, concept_filter, concept_tree
@@ -31,15 +32,16 @@ code (vocab/README.md)."""
 
 AUTHORITIES = (
     ("http://publications.europa.eu/resource/authority/country/", "ISO 3166 alpha-3",
-     "EU Publications Office"),
+     N_("EU Publications Office")),
     ("http://www.wikidata.org/entity/", "Wikidata", None),
 )
 """(IRI prefix, what the rest of the IRI is, who publishes it) of the authorities the
-vocabularies match concepts to (skos:exactMatch)."""
+vocabularies match concepts to (skos:exactMatch); the publisher is translated where
+shown."""
 
 SOURCES = {
-    "https://unstats.un.org/unsd/methodology/m49/": "UN M49 standard",
-    "https://www.iso.org/iso-3166-country-codes.html": "ISO 3166 country codes",
+    "https://unstats.un.org/unsd/methodology/m49/": N_("UN M49 standard"),
+    "https://www.iso.org/iso-3166-country-codes.html": N_("ISO 3166 country codes"),
 }
 """The names of the standards the schemes are taken from (dcterms:source)."""
 
@@ -50,8 +52,9 @@ SHOWN_APART = {str(p) for p in (
 """Properties the page shows in words of its own (or, for the class and a scheme's title
 that repeats its label, not at all); the others stay in the plain property list."""
 
-LABEL_NAMES = {str(SKOS.prefLabel): "Names", str(SKOS.altLabel): "Also called"}
-MATCH_NAMES = {str(SKOS.exactMatch): "Same as", str(SKOS.closeMatch): "Close to"}
+LABEL_NAMES = {str(SKOS.prefLabel): N_("Names"), str(SKOS.altLabel): N_("Also called")}
+MATCH_NAMES = {str(SKOS.exactMatch): N_("Same as"), str(SKOS.closeMatch): N_("Close to")}
+"""Translated where shown, as are SOURCES and AUTHORITIES' publishers."""
 
 
 @dataclass
@@ -117,7 +120,7 @@ def concept_view(description: Description, view: Page, store: ox.Store, index: S
     own_scheme = scheme_name or next(
         (uris.scheme_name(o.value) for o in description.objects(str(SKOS.inScheme))), None)
     counts = concept_counts(index)
-    codes = [Labelled(code_name(own_scheme, v.text), v.text)
+    codes = [_shown(Labelled(code_name(own_scheme, v.text), v.text))
              for v in _values(by_iri, SKOS.notation)]
     tree = concept_tree(store, subject, language, counts) if scheme_name else []
     in_scheme = _values(by_iri, SKOS.inScheme)
@@ -129,15 +132,16 @@ def concept_view(description: Description, view: Page, store: ox.Store, index: S
         records=scheme_records(index, scheme_name) if scheme_name else 0,
         search=_search(index, subject, scheme_name, counts),
         about=_values(by_iri, SKOS.definition) + _values(by_iri, DCTERMS.description),
-        labels=[(name, by_language(_values(by_iri, iri), language))
+        labels=[(gettext(name), by_language(_values(by_iri, iri), language))
                 for iri, name in LABEL_NAMES.items() if iri in by_iri],
         codes=codes,
-        matches=[(name, sorted((matched(v.href or v.text) for v in _values(by_iri, iri)),
+        matches=[(gettext(name), sorted((_shown(matched(v.href or v.text))
+                                         for v in _values(by_iri, iri)),
                                key=lambda m: (m.name, m.text)))
                  for iri, name in MATCH_NAMES.items() if iri in by_iri],
         broader=_by_label(_values(by_iri, SKOS.broader)),
         narrower=_by_label(_values(by_iri, SKOS.narrower)),
-        sources=[Value(SOURCES.get(iri, iri), iri)
+        sources=[Value(gettext(SOURCES[iri]) if iri in SOURCES else iri, iri)
                  for iri in (v.href or v.text for v in _values(by_iri, DCTERMS.source))],
         others=[p for p in view.properties if p.iri not in SHOWN_APART],
         tree=tree, concepts=_size(tree),
@@ -176,10 +180,18 @@ def _search(index: SearchIndex, subject: str, scheme_name: str | None,
     return "/search?" + urlencode({**selected, "sort": "newest"})
 
 
+def _shown(item: Labelled) -> Labelled:
+    """A code or a match as the page shows it: its words (the names code_name and
+    matched give, which are messages or names the same in every language) translated."""
+    return replace(item, name=gettext(item.name),
+                   note=gettext(item.note) if item.note else None)
+
+
 def code_name(scheme: str | None, code: str) -> str:
-    """What a code of a concept in ``scheme`` is: "M49", "ISO 3166 alpha-2"."""
+    """What a code of a concept in ``scheme`` is: "M49", "ISO 3166 alpha-2" (in English:
+    the page translates it)."""
     return next((name for shape, name in CODE_NAMES.get(scheme or "", ())
-                 if shape.fullmatch(code)), "Code")
+                 if shape.fullmatch(code)), N_("Code"))
 
 
 def matched(iri: str) -> Labelled:
@@ -188,7 +200,7 @@ def matched(iri: str) -> Labelled:
     for prefix, name, publisher in AUTHORITIES:
         if iri.startswith(prefix):
             return Labelled(name, iri[len(prefix):], iri, note=publisher)
-    return Labelled(urlsplit(iri).netloc or "Elsewhere", iri, iri)
+    return Labelled(urlsplit(iri).netloc or N_("Elsewhere"), iri, iri)
 
 
 def by_language(values: list[Value], language: str) -> list[InLanguage]:
@@ -196,7 +208,8 @@ def by_language(values: list[Value], language: str) -> list[InLanguage]:
     grouped: dict[str | None, InLanguage] = {}
     for value in values:
         grouped.setdefault(value.language, InLanguage(
-            language_name(value.language), value.language, [])).texts.append(value.text)
+            language_name(value.language, language), value.language, [])
+        ).texts.append(value.text)
     for group in grouped.values():
         group.texts.sort(key=str.casefold)
     return sorted(grouped.values(), key=lambda g: (g.language != language, g.name))

@@ -1,5 +1,5 @@
 """What an HTML page shows of a description: labels instead of IRIs, links that stay
-on this server, values grouped under readable property names."""
+on this server, values grouped under readable property names in the page's language."""
 
 from __future__ import annotations
 
@@ -10,21 +10,24 @@ import pyoxigraph as ox
 from ...describe import Description
 from ...rdf.namespaces import DCTERMS, FOAF, ISO639_1, RDF, SKOS
 from ...records.language import language_name
+from ..core.languages import N_, gettext
 
 PROPERTY_NAMES = {
-    str(DCTERMS.title): "Title", str(DCTERMS.abstract): "Summary",
-    str(DCTERMS.creator): "Authors", str(DCTERMS.issued): "Year",
-    str(DCTERMS.spatial): "Places", str(DCTERMS.subject): "Categories",
-    str(DCTERMS.identifier): "Identifier", str(DCTERMS.modified): "Last modified",
-    str(DCTERMS.source): "Source", str(DCTERMS.language): "Language",
-    str(DCTERMS.type): "Type", str(RDF.type): "Class", str(FOAF.name): "Name",
-    str(SKOS.prefLabel): "Preferred labels", str(SKOS.altLabel): "Other labels",
-    str(SKOS.notation): "Codes", str(SKOS.broader): "Broader", str(SKOS.narrower): "Narrower",
-    str(SKOS.inScheme): "In scheme", str(SKOS.exactMatch): "Same as",
-    str(SKOS.closeMatch): "Close to", str(SKOS.definition): "Definition",
-    str(SKOS.hasTopConcept): "Top concepts", str(SKOS.topConceptOf): "Top concept of",
-    str(DCTERMS.description): "Description", str(SKOS.note): "Note",
+    str(DCTERMS.title): N_("Title"), str(DCTERMS.abstract): N_("Summary"),
+    str(DCTERMS.creator): N_("Authors"), str(DCTERMS.issued): N_("Year"),
+    str(DCTERMS.spatial): N_("Places"), str(DCTERMS.subject): N_("Categories"),
+    str(DCTERMS.identifier): N_("Identifier"), str(DCTERMS.modified): N_("Last modified"),
+    str(DCTERMS.source): N_("Source"), str(DCTERMS.language): N_("Language"),
+    str(DCTERMS.type): N_("Type"), str(RDF.type): N_("Class"), str(FOAF.name): N_("Name"),
+    str(SKOS.prefLabel): N_("Preferred labels"), str(SKOS.altLabel): N_("Other labels"),
+    str(SKOS.notation): N_("Codes"), str(SKOS.broader): N_("Broader"),
+    str(SKOS.narrower): N_("Narrower"),
+    str(SKOS.inScheme): N_("In scheme"), str(SKOS.exactMatch): N_("Same as"),
+    str(SKOS.closeMatch): N_("Close to"), str(SKOS.definition): N_("Definition"),
+    str(SKOS.hasTopConcept): N_("Top concepts"), str(SKOS.topConceptOf): N_("Top concept of"),
+    str(DCTERMS.description): N_("Description"), str(SKOS.note): N_("Note"),
 }
+"""Translated where a page shows them (page())."""
 ORDER = list(PROPERTY_NAMES)
 LABELS = (str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
 
@@ -59,8 +62,8 @@ def page(description: Description, base: str, language: str) -> Page:
     grouped: dict[str, Property] = {}
     for triple in own:
         iri = triple.predicate.value
-        prop = grouped.setdefault(iri, Property(PROPERTY_NAMES.get(iri, _local(iri)), iri))
-        prop.values.append(_value(triple.object, labels, base))
+        prop = grouped.setdefault(iri, Property(_property_name(iri), iri))
+        prop.values.append(_value(triple.object, labels, base, language))
     ordered = sorted(grouped.values(),
                      key=lambda p: (ORDER.index(p.iri) if p.iri in ORDER else len(ORDER), p.name))
     for prop in ordered:
@@ -69,6 +72,11 @@ def page(description: Description, base: str, language: str) -> Page:
     if title is None:
         return Page(description.subject.value, description.subject.value, ordered)
     return Page(title.value, description.subject.value, ordered, title.language)
+
+
+def _property_name(iri: str) -> str:
+    """A property's name in the page's language; its IRI's last segment if it has none."""
+    return gettext(PROPERTY_NAMES[iri]) if iri in PROPERTY_NAMES else _local(iri)
 
 
 def label_rank(label_language: str | None, language: str) -> int:
@@ -90,15 +98,16 @@ def _labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
     return {iri: label for iri, (_, label) in ranked.items()}
 
 
-def _value(term, labels: dict[str, ox.Literal], base: str) -> Value:
+def _value(term, labels: dict[str, ox.Literal], base: str, language: str) -> Value:
     if isinstance(term, ox.NamedNode):
         href = "/" + term.value[len(base):] if term.value.startswith(base) else term.value
         if term.value.startswith(ISO639_1):  # "Spanish", not its code "es"
-            return Value(language_name(term.value[len(ISO639_1):]), href, iri=term.value)
+            return Value(language_name(term.value[len(ISO639_1):], language), href,
+                         iri=term.value)
         label = labels.get(term.value)
         if label is None:
             return Value(_local(term.value), href, iri=term.value)
-        # The label's language marks it up: the page around it stays English.
+        # The label's language marks it up where it is not the page's.
         return Value(label.value, href, label.language, term.value)
     if isinstance(term, ox.Literal):
         return Value(term.value, language=term.language)

@@ -5,32 +5,52 @@ that led here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from babel import Locale
 
 from ...describe import Description
 from ...rdf.mapping import SECTION_NOTE
 from ...rdf.namespaces import DCAT, DCMITYPE, DCTERMS, SDO, SKOS
 from ...rdf.uris import Uris
+from ...records.language import language_name
 from ...search.index import author_name_key
 from ...search.query import CONCEPT_FACETS, FACETS, SearchIndex, SearchQuery, by_year
 from ..core.dates import in_words
+from ..core.languages import N_, gettext, page_language
 from .page import Page, Property, Value
 from .related import Listed
 
-PLACE_ROWS = {"regions": "Regions", "countries": "Countries"}
+PLACE_ROWS = {"regions": N_("Regions"), "countries": N_("Countries")}
 """The rows places are told apart in, by the scheme of each (its last path segment)."""
 SHOWN_ABOVE = {str(p) for p in (DCTERMS.title, DCTERMS.abstract, DCTERMS.creator,
                                 DCTERMS.issued, DCTERMS.spatial, DCTERMS.subject,
                                 SDO.url, DCAT.landingPage)}
 """What the page shows before "Technical details"; every other property goes there."""
-DETAIL_NAMES = {str(DCTERMS.source): "Source file", str(SKOS.note): "Notes"}
-IN_WORDS = {str(DCTERMS.BibliographicResource): "Bibliographic resource (a catalogue record)",
-            str(DCMITYPE.Text): "Text"}
-"""Classes and types people read by name, the IRI shown beside it."""
+DETAIL_NAMES = {str(DCTERMS.source): N_("Source file"), str(SKOS.note): N_("Notes")}
+IN_WORDS = {str(DCTERMS.BibliographicResource):
+            N_("Bibliographic resource (a catalogue record)"),
+            str(DCMITYPE.Text): N_("Text")}
+"""Classes and types people read by name, the IRI shown beside it (translated where
+shown, as are the names above)."""
 DATES = {str(DCTERMS.modified)}
 CATEGORY_NOTE = SECTION_NOTE.partition("{")[0]
 """How a note saying where the category came from begins: it is shown by the category."""
+NOTES = (
+    (re.escape(CATEGORY_NOTE) + r"(?P<section>.+)",
+     N_("Category from the listing: listed under the section %(section)s")),
+    (r"Language detected from the title and summary: (?P<language>.+)",
+     N_("Language detected from the title and summary: %(language)s")),
+    (r"Language not stated and not detected with confidence: the catalogue's default, "
+     r"(?P<language>.+)",
+     N_("Language not stated and not detected with confidence: the catalogue's default, "
+        "%(language)s")),
+)
+"""The notes ingest writes in English (rdf/mapping.py, records/language.py), as a pattern
+and the message that says them in the page's language; any other note is shown as is."""
 
 SIMILAR = 5
 """Records in each "More like this" list."""
@@ -85,7 +105,7 @@ def record_sections(view: Page, description: Description) -> RecordSections:
              _category(by_iri.get(str(DCTERMS.subject)))]
     details = [detail for prop in view.properties if prop.iri not in SHOWN_ABOVE
                for detail in _details(prop, category_notes)]
-    return RecordSections([fact for fact in facts if fact], category_notes,
+    return RecordSections([fact for fact in facts if fact], [_note(n) for n in category_notes],
                           by_iri.get(str(DCTERMS.abstract)), _document(description), details)
 
 
@@ -95,8 +115,8 @@ def _places(spatial: Property | None, description: Description) -> list[Property
         return []
     schemes = {t.subject.value: t.object.value.rstrip("/").rpartition("/")[2]
                for t in description.triples if t.predicate.value == str(SKOS.inScheme)}
-    rows = {scheme: Property(name, spatial.iri) for scheme, name in PLACE_ROWS.items()}
-    other = Property("Places", spatial.iri)
+    rows = {scheme: Property(gettext(name), spatial.iri) for scheme, name in PLACE_ROWS.items()}
+    other = Property(gettext("Places"), spatial.iri)
     for value in spatial.values:
         rows.get(schemes.get(value.iri or ""), other).values.append(value)
     return [row for row in (*rows.values(), other) if row.values]
@@ -105,12 +125,12 @@ def _places(spatial: Property | None, description: Description) -> list[Property
 def _category(subject: Property | None) -> Property | None:
     if subject is None:
         return None
-    return Property("Category" if len(subject.values) == 1 else "Categories", subject.iri,
-                    subject.values)
+    return Property(gettext("Category") if len(subject.values) == 1 else gettext("Categories"),
+                    subject.iri, subject.values)
 
 
 def _details(prop: Property, shown: list[Value]) -> list[Detail]:
-    name = DETAIL_NAMES.get(prop.iri, prop.name)
+    name = gettext(DETAIL_NAMES[prop.iri]) if prop.iri in DETAIL_NAMES else prop.name
     return [_detail(name, prop.iri, value) for value in prop.values if value not in shown]
 
 
@@ -118,8 +138,34 @@ def _detail(name: str, predicate: str, value: Value) -> Detail:
     if predicate in DATES:
         return Detail(name, in_words(value.text), value.text)
     if value.iri is not None:
-        return Detail(name, IN_WORDS.get(value.iri, value.text), value.iri, value.href)
+        text = gettext(IN_WORDS[value.iri]) if value.iri in IN_WORDS else value.text
+        return Detail(name, text, value.iri, value.href)
+    if predicate == str(SKOS.note):
+        value = _note(value)
     return Detail(name, value.text, language=value.language)
+
+
+def _note(note: Value) -> Value:
+    """A note ingest wrote, in the page's language (then it is marked in no other)."""
+    for pattern, message in NOTES:
+        found = re.fullmatch(pattern, note.text)
+        if found:
+            values = {name: _language_in_words(text) if name == "language" else text
+                      for name, text in found.groupdict().items()}
+            return replace(note, text=gettext(message, **values), language=None)
+    return note
+
+
+def _language_in_words(english: str) -> str:
+    """A language named in English ("French"), named in the page's language."""
+    code = _language_codes().get(english)
+    return english if code is None else language_name(code, page_language())
+
+
+@lru_cache(maxsize=1)
+def _language_codes() -> dict[str, str]:
+    """Languages' codes by their English names (records.language.language_name's)."""
+    return {name: code for code, name in Locale("en").languages.items() if "_" not in code}
 
 
 def _document(description: Description) -> Document | None:
@@ -145,15 +191,18 @@ def more_like_this(index: SearchIndex, uris: Uris, description: Description,
                    identifier: str) -> list[Similar]:
     """Records by the same authors, about the same places, in the same category and
     close in year, from the search index; lists that would be empty are left out."""
-    searches = [("By the same authors", _author_filter(description)),
-                ("About the same places", _place_filter(index, description)),
-                ("In the same category", _concept_filter(index, description, DCTERMS.subject))]
+    searches = [(gettext("By the same authors"), _author_filter(description)),
+                (gettext("About the same places"), _place_filter(index, description)),
+                (gettext("In the same category"),
+                 _concept_filter(index, description, DCTERMS.subject))]
     queries = [(heading, SearchQuery(filters=filters, sort="newest", size=SIMILAR + 1))
                for heading, filters in searches if filters]
     year = next((int(y.value) for y in description.objects(str(DCTERMS.issued))
                  if y.value.isdigit()), None)
     if year is not None:
-        queries.append((f"From {year - YEARS_AROUND} to {year + YEARS_AROUND}", SearchQuery(
+        heading = gettext("From %(start)s to %(end)s", start=year - YEARS_AROUND,
+                          end=year + YEARS_AROUND)
+        queries.append((heading, SearchQuery(
             year_from=year - YEARS_AROUND, year_to=year + YEARS_AROUND, sort="newest",
             size=SIMILAR + 1)))
     found = [_similar(index, uris, heading, query, identifier) for heading, query in queries]

@@ -1,6 +1,7 @@
 // The Copy buttons of a record page: "Copy link" (the record's URI) and "Copy BibTeX"
 // in the "Cite this" box. Each button names the element whose text it copies
-// (data-copy) and where it says what happened (data-status). Without this script the
+// (data-copy) and where it says what happened (data-status), in the words the page
+// gives it in its language (data-copied, data-selected). Without this script the
 // page still works (the text is on it, to select); the buttons only appear with it.
 "use strict";
 
@@ -37,10 +38,10 @@
       // Refused (no permission, no user gesture left): fall back to a selection.
       const copied = await copy(source).catch(() => false);
       if (copied) {
-        status.textContent = "Copied.";
+        status.textContent = button.dataset.copied;
       } else {
         select(source);
-        status.textContent = "Selected: copy it with Ctrl+C (⌘C on a Mac).";
+        status.textContent = button.dataset.selected;
       }
     });
   }

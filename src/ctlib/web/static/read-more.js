@@ -1,6 +1,7 @@
 // A record's long summary, folded to its first lines behind "Read more", so that on a
 // phone the citation and links below stay near the top. Without this script, and on
 // paper (record.css), the whole summary shows; folded, screen readers still read it all.
+// The button's words are the page's, in its language: its text, and data-less.
 "use strict";
 
 (() => {
@@ -12,10 +13,11 @@
     text.classList.remove("folded");
     return;
   }
+  const more = button.textContent;
   button.hidden = false;
   button.addEventListener("click", () => {
     const open = !text.classList.toggle("folded");
     button.setAttribute("aria-expanded", String(open));
-    button.textContent = open ? "Show less" : "Read more";
+    button.textContent = open ? button.dataset.less : more;
   });
 })();
