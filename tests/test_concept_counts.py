@@ -10,7 +10,10 @@ import re
 import pytest
 from lxml import html
 
+from ctlib.config import load_config
 from ctlib.search.query import ConceptCount
+from ctlib.web.app import create_app
+from ctlib.web.core.counted import count_in_words
 
 from .server import get, running_server
 
@@ -50,10 +53,16 @@ def text_of(url: str) -> str:
     return " ".join(html.fromstring(response.content).text_content().split())
 
 
-def test_the_count_says_the_directly_tagged_number_only_where_it_differs():
-    assert ConceptCount(6, 3).words("Europe") == EUROPE
-    assert ConceptCount(4, 4).words("Poland") == "4 records"
-    assert ConceptCount(1, 1).words("Poland") == "1 record"
+@pytest.mark.parametrize("language, said", [
+    ("en", [EUROPE, "4 records", "1 record", "1,234 records"]),
+    ("fr", ["6 notices, dont 3 indexées « Europe » directement", "4 notices", "1 notice",
+            "1\u202f234 notices"])])
+def test_the_count_says_the_directly_tagged_number_only_where_it_differs(language, said):
+    with create_app(load_config({})).test_request_context(f"/?lang={language}"):
+        assert [count_in_words(ConceptCount(6, 3), "Europe"),
+                count_in_words(ConceptCount(4, 4), "Poland"),
+                count_in_words(ConceptCount(1, 1), "Poland"),
+                count_in_words(ConceptCount(1234, 1234), "Poland")] == said
 
 
 @pytest.mark.parametrize("path, said", [

@@ -338,14 +338,6 @@ class ConceptCount:
     tagged: int
     """Records that name the concept itself."""
 
-    def words(self, label: str) -> str:
-        """``1,892 records, 1,057 tagged Eastern Europe itself`` (the second part only
-        where the numbers differ)."""
-        said = f"{self.records:,} record{'s' if self.records != 1 else ''}"
-        if self.tagged != self.records:
-            said += f", {self.tagged:,} tagged {label} itself"
-        return said
-
 
 NO_RECORDS = ConceptCount(0, 0)
 

@@ -16,7 +16,7 @@ from ..rdf.uris import Uris
 from ..rdf.xml_safe import xml_safe
 from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
-from .core import assets, dates, errors, languages, sizes
+from .core import assets, counted, dates, errors, languages, sizes
 from .core.compression import Compressing
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
@@ -65,6 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.jinja_env.finalize = _xml_safe
     app.jinja_env.filters["in_words"] = dates.in_words
     app.jinja_env.filters["size_in_words"] = sizes.in_words
+    app.jinja_env.globals["count_in_words"] = counted.count_in_words
     languages.init_app(app)
     errors.init_app(app)
     for unavailable in (NoCatalogue, StoreUnavailable):

@@ -26,6 +26,7 @@ from ...published.records import RecordIndex
 from ...rdf.namespaces import DCTERMS, RDF, SKOS, XSD
 from ...search.query import NO_RECORDS, concept_counts
 from ..core import languages
+from ..core.counted import count_in_words
 from ..core.errors import NotAcceptable, NotFound
 from ..core.languages import N_
 from ..core.languages import gettext as _
@@ -187,7 +188,7 @@ def _html(snapshot, collection: Collection, asked: PageRequest, page: Page) -> b
         formats=[(f.label, _url(collection, asked.query(), f), f.media_type)
                  for f in DESCRIPTION_FORMATS],
         concept_href="/" + concept[len(ctx.uris.base):] if concept else None,
-        concept_count=counted.words(label) if concept else None,
+        concept_count=count_in_words(counted, label) if concept else None,
         action="/" + collection.path).encode("utf-8")
 
 

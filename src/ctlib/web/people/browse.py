@@ -15,14 +15,14 @@ from ...rdf.uris import fold
 from ...search.query import (
     CONCEPT_FACETS,
     NO_RECORDS,
-    ConceptCount,
     authors_by_name,
     concept_counts,
     year_counts,
 )
 from ..core import languages
+from ..core.counted import count_in_words
 from ..core.errors import NotFound
-from ..core.languages import N_, ngettext, number
+from ..core.languages import N_
 from ..core.languages import gettext as _
 from ..core.parameters import MAX_PAGE, whole_number
 from .filing import Filed, filed, in_filing_order
@@ -71,23 +71,13 @@ def browse_scheme(scheme: str):
     language = languages.page_language()
     tree = [{"label": label, "depth": c.depth, "count": counts.get(c.uri, NO_RECORDS).records,
              "language": c.label_language(language, ctx.config.language),
-             "said": _said(counts.get(c.uri, NO_RECORDS), label),
+             "said": count_in_words(counts.get(c.uri, NO_RECORDS), label),
              "href": "/" + c.uri[len(ctx.uris.base):],
              "search": "/search?" + urlencode({facet: c.key})}
             for c in index.concepts.in_order(scheme)
             for label in [c.label(language, ctx.config.language)]]
     return _page("browse.html", view="scheme", title=_(SCHEME_TITLES[scheme]), tree=tree)
 
-
-def _said(count: ConceptCount, label: str) -> str:
-    """``1,892 records, 1,057 tagged Eastern Europe itself`` in the page's language
-    (the second part only where the numbers differ), as ConceptCount.words in English."""
-    said = ngettext("%(records)s record", "%(records)s records", count.records,
-                    records=number(count.records))
-    if count.tagged == count.records:
-        return said
-    return _("%(records)s, %(tagged)s tagged %(label)s itself", records=said,
-             tagged=number(count.tagged), label=label)
 
 
 @blueprint.get("/browse/years")
