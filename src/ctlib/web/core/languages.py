@@ -108,7 +108,9 @@ def language_name(code: str) -> str:
 
 def language_links(page_url: str) -> list[dict]:
     """The language switch of the page at ``page_url`` (its path and the query naming
-    it): one link per interface language, ``?lang=`` set, the others kept."""
+    it): one link per interface language, ``?lang=`` set, the others kept. An empty
+    ``page_url`` links ``?lang=`` alone, relative to wherever the page is: a page that
+    does not name itself (an error) never writes the path a request made up."""
     path, _, query = page_url.partition("?")
     kept = [pair.split("=", 1) for pair in query.split("&") if pair and
             not pair.startswith(PARAMETER + "=")]

@@ -101,6 +101,7 @@ def browse_authors():
         raise NotFound(f"page={page}: the list of authors has {pages} page{'s' * (pages > 1)}")
     first = (page - 1) * AUTHORS_PER_PAGE
     return _page("browse.html", view="authors", title=_("Authors"), q=request.args.get("q", ""),
+                 page_url=_authors_href(q, page),
                  groups=[(initial, list(group)) for initial, group in groupby(
                      authors[first:first + AUTHORS_PER_PAGE], key=attrgetter("initial"))],
                  total=len(authors),

@@ -187,7 +187,8 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
-        prologue=prologue, permalink=_permalink(asked), graphs=_graphs(asked))
+        prologue=prologue, permalink=_permalink(asked), page_url=_permalink(asked),
+        graphs=_graphs(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8",
                           "Vary": languages.PAGE_VARY}
 
