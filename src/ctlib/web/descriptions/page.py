@@ -57,7 +57,7 @@ class Page:
 
 
 def page(description: Description, base: str, language: str) -> Page:
-    labels = _labels(description.triples, language)
+    labels = best_labels(description.triples, language)
     own = [t for t in description.triples if t.subject == description.subject]
     grouped: dict[str, Property] = {}
     for triple in own:
@@ -85,7 +85,7 @@ def label_rank(label_language: str | None, language: str) -> int:
     return 0 if label_language == language else 1 if label_language in ("en", None) else 2
 
 
-def _labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
+def best_labels(triples: list[ox.Triple], language: str) -> dict[str, ox.Literal]:
     """The best label of every resource for a page in ``language``."""
     ranked: dict[str, tuple[int, ox.Literal]] = {}
     for triple in triples:
@@ -160,7 +160,7 @@ def citation(description: Description, language: str) -> Citation | None:
     """For records only: None for anything else."""
     if ox.NamedNode(str(DCTERMS.BibliographicResource)) not in description.objects(str(RDF.type)):
         return None
-    labels = _labels(description.triples, language)
+    labels = best_labels(description.triples, language)
 
     def texts(predicate) -> list[str]:
         return [labels[o.value].value

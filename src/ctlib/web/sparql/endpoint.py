@@ -8,8 +8,8 @@ negotiated format. Browsers get the query page with the results as a table.
 
 from __future__ import annotations
 
-import json
 import tempfile
+import time
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
@@ -28,6 +28,7 @@ from ...sparql.service_description import service_description
 from ..core import errors, languages
 from ..core.languages import N_
 from ..core.negotiation import negotiate
+from . import results
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -208,62 +209,36 @@ def _permalink(asked: protocol.ProtocolRequest | None) -> str:
 
 
 def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> dict:
-    """The result as columns and rows of cells, for the page."""
+    """The result as columns and rows of cells, for the page, with how long the query took
+    (run and read whole: what the person waited for)."""
+    started = time.perf_counter()
     answer = _run(ctx, asked, query_names_dataset,
                   {"solutions": "json", "boolean": "json", "graph": "nt"}, HTML_ROWS)
+    milliseconds = (time.perf_counter() - started) * 1000
     spool, _ = answer.body
     with spool:
         body = spool.read()
-    rows_truncated = answer.end[1]
+    timing = {"kind": answer.kind, "milliseconds": round(milliseconds)}
+    if answer.kind == "boolean":
+        answered = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return {**timing, "boolean": bool(answered)}
+    names = results.Names(examples.prefixes(ctx.uris.base), asked.query)
     if answer.kind == "graph":
-        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         columns = ["subject", "predicate", "object"]
-        rows = [[_cell(ctx, t.subject), _cell(ctx, t.predicate), _cell(ctx, t.object)]
-                for t in triples]
+        terms = [[t.subject, t.predicate, t.object]
+                 for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
     else:
-        data = json.loads(body)
-        if "boolean" in data:
-            return {"kind": answer.kind, "boolean": data["boolean"]}
-        columns = data["head"]["vars"]
-        rows = [[_json_cell(ctx, binding.get(name)) for name in columns]
-                for binding in data["results"]["bindings"]]
-    return {"kind": answer.kind, "columns": columns, "rows": rows,
-            "truncated": rows_truncated, "limit": HTML_ROWS}
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        columns = [variable.value for variable in solutions.variables]
+        terms = [[solution[name] for name in columns] for solution in solutions]
+    rows = [[results.cell(term, names, ctx.uris.base) for term in row] for row in terms]
+    results.label(rows, ctx.published.snapshot().store, ctx.uris.base,
+                  languages.page_language())
+    return {**timing, "columns": columns, "rows": rows, "bars": results.chart(columns, rows),
+            "truncated": answer.end[1], "limit": HTML_ROWS,
+            "downloads": _downloads(asked, ("csv", "json"))}
 
 
-def _cell(ctx, term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return _iri_cell(ctx, term.value)
-    if isinstance(term, ox.Literal):
-        return {"text": term.value, "language": term.language,
-                "datatype": None if term.language else _short(ctx, term.datatype.value)}
-    return {"text": str(term)}
-
-
-def _json_cell(ctx, value: dict | None) -> dict:
-    if value is None:
-        return {"text": ""}
-    if value["type"] == "uri":
-        return _iri_cell(ctx, value["value"])
-    if value["type"] == "literal":
-        datatype = value.get("datatype")
-        return {"text": value["value"], "language": value.get("xml:lang"),
-                "datatype": _short(ctx, datatype) if datatype else None}
-    return {"text": f"_:{value['value']}" if value["type"] == "bnode" else str(value["value"])}
-
-
-def _iri_cell(ctx, iri: str) -> dict:
-    """Our resources link to their pages here; other web IRIs are linked as they are, and
-    nothing else is (a query can make up a javascript: IRI)."""
-    if iri.startswith(ctx.uris.base):
-        href = "/" + iri[len(ctx.uris.base):]
-    else:
-        href = iri if iri.startswith(("http://", "https://")) else None
-    return {"text": _short(ctx, iri), "href": href, "title": iri}
-
-
-def _short(ctx, iri: str) -> str:
-    for name, namespace in examples.prefixes(ctx.uris.base).items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{name}:{iri[len(namespace):]}"
-    return iri
+def _downloads(asked: protocol.ProtocolRequest, formats: tuple[str, ...]) -> dict[str, str]:
+    """Links to the whole result in ``formats``, each the permalink asking for it."""
+    return {fmt: _permalink(asked) + "&" + urlencode({"format": fmt}) for fmt in formats}
