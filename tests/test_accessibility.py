@@ -28,6 +28,10 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 RECORD = "desk-review-of-counter-trafficking-initiatives-in-igad-and-e0659a"
 QUERY = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5"
+# Labels beside IRIs, language tags, and a label and a number: the chart.
+LABELLED = "SELECT ?c ?l WHERE { ?c skos:prefLabel ?l } LIMIT 20"
+COUNTED = ("SELECT ?region (COUNT(?r) AS ?records) WHERE { ?r dcterms:spatial ?region . "
+           "?region skos:inScheme scheme:regions } GROUP BY ?region")
 PAGES = {
     "home": "",
     "browse": "browse/",
@@ -40,6 +44,8 @@ PAGES = {
     "scheme": "def/regions",
     "sparql": "sparql",
     "sparql-results": f"sparql?query={quote(QUERY)}",
+    "sparql-labels": f"sparql?query={quote(LABELLED)}",
+    "sparql-chart": f"sparql?query={quote(COUNTED)}",
     "withdrawn": "doc/record/soon-withdrawn",
     # the message names the URL asked for whole: one long word on a phone
     "not-found": "doc/record/nosuchrecordofcountertraffickinginitiatives",
