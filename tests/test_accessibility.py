@@ -40,6 +40,8 @@ PAGES = {
     "scheme": "def/regions",
     "sparql": "sparql",
     "sparql-results": f"sparql?query={quote(QUERY)}",
+    "saved-queries": "query/",
+    "saved-query": "query/everything-about-a-country?country=ci",
     "withdrawn": "doc/record/soon-withdrawn",
     # the message names the URL asked for whole: one long word on a phone
     "not-found": "doc/record/nosuchrecordofcountertraffickinginitiatives",

@@ -55,6 +55,14 @@ def headers() -> dict[str, str]:
             "Link": f'<{dumps}>; rel="describedby"'}
 
 
+def pinned(url: str) -> str:
+    """``url`` asking for the generation this request answered from (a permalink)."""
+    snapshot = current()
+    if not url or snapshot is None:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}generation={snapshot.generation}"
+
+
 def check_asked() -> None:
     """Refuse a request for a replaced generation before doing anything else."""
     snapshot = current()

@@ -202,7 +202,8 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
-        prologue=prologue, permalink=_permalink(asked), page_url=_permalink(asked),
+        prologue=prologue, permalink=citation.pinned(_permalink(asked)),
+        page_url=_permalink(asked),
         graphs=_graphs(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8",
                           "Vary": languages.PAGE_VARY}
@@ -219,8 +220,7 @@ def _graphs(asked: protocol.ProtocolRequest | None) -> list[tuple[str, str]]:
 def _permalink(asked: protocol.ProtocolRequest | None) -> str:
     if asked is None:
         return ""
-    return "/sparql?" + urlencode([("query", asked.query), *_graphs(asked),
-                                   ("generation", citation.current().generation)])
+    return "/sparql?" + urlencode([("query", asked.query), *_graphs(asked)])
 
 
 def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> dict:

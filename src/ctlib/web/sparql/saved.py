@@ -92,8 +92,7 @@ def _values(example: Example) -> dict[str, str]:
 
 def _page(example: Example, values: dict[str, str], query: str):
     graph = next(k for k in keywords(example.text) if k in FORMS) in ("CONSTRUCT", "DESCRIBE")
-    snapshot = citation.current()
-    permalink = _url(example, {**values, "generation": snapshot.generation}) if snapshot else ""
+    permalink = citation.pinned(_url(example, values))
     body = render_template(
         "query.html", query=example, values=values, text=query, graph=graph,
         permalink=permalink, run="/sparql?" + urlencode({"query": query}))
