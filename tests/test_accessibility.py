@@ -46,6 +46,8 @@ PAGES = {
     "sparql-results": f"sparql?query={quote(QUERY)}",
     "sparql-labels": f"sparql?query={quote(LABELLED)}",
     "sparql-chart": f"sparql?query={quote(COUNTED)}",
+    "saved-queries": "query/",
+    "saved-query": "query/everything-about-a-country?country=ci",
     "withdrawn": "doc/record/soon-withdrawn",
     # the message names the URL asked for whole: one long word on a phone
     "not-found": "doc/record/nosuchrecordofcountertraffickinginitiatives",

@@ -1,6 +1,8 @@
 """The example queries shown on the query page, one ``.rq`` file each in
 ``examples/``; the first comment line is the title, the following ones the
-description. They use the prefixes of ``prologue(base)``, which the query page
+description; ``# parameter`` lines declare its parameters (``sparql.parameters``), each
+the variable of that name, bound to its default here and to a request's value at
+/query/{name}. They use the prefixes of ``prologue(base)``, which the query page
 preloads: the catalogue's own namespaces depend on the configured base URI."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..rdf.namespaces import PREFIXES
+from .parameters import Parameter, bind, declared
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 
@@ -19,7 +22,22 @@ class Example:
     name: str
     title: str
     description: str
-    query: str
+    text: str
+    """The query as written, its parameters' variables unbound, without the header."""
+    parameters: tuple[Parameter, ...] = ()
+
+    @property
+    def query(self) -> str:
+        """The title and description comments, then the query with every parameter at
+        its default."""
+        return self.bound({}, prefixes(""))  # defaults are keys: no base needed
+
+    def bound(self, values: dict[str, str], namespaces: dict[str, str]) -> str:
+        """The query with each parameter bound to its value in ``values`` or its default
+        (a ParameterError names a value that is not one of its parameter's)."""
+        terms = {p.name: p.term(values.get(p.name, p.default), namespaces)
+                 for p in self.parameters}
+        return bind(self.text, terms)
 
 
 @lru_cache(maxsize=1)
@@ -28,14 +46,25 @@ def examples() -> tuple[Example, ...]:
 
 
 def _read(path: Path) -> Example:
-    text = path.read_text(encoding="utf-8")
-    comments = []
-    for line in text.splitlines():
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    comments, parameters, header = [], [], 0
+    for line in lines:
         if not line.startswith("#"):
             break
-        comments.append(line.lstrip("#").strip())
+        header += 1
+        parameter = declared(line.rstrip("\r\n"))
+        if parameter is not None:
+            parameters.append(parameter)
+        else:
+            comments.append(line.lstrip("#").strip())
     title = comments[0] if comments else path.stem
-    return Example(path.stem.split("-", 1)[-1], title, " ".join(comments[1:]).strip(), text)
+    text = "".join(line for line in lines[:header] if declared(line.rstrip("\r\n")) is None)
+    return Example(path.stem.split("-", 1)[-1], title, " ".join(comments[1:]).strip(),
+                   text + "".join(lines[header:]), tuple(parameters))
+
+
+def named(name: str) -> Example | None:
+    return next((e for e in examples() if e.name == name), None)
 
 
 @lru_cache(maxsize=8)

@@ -24,6 +24,7 @@ from .descriptions.rendering import RepresentationCache
 from .harvest import collections, dataset, dumps, oai, sitemaps
 from .people import browse, favicon, home, search
 from .sparql import endpoint as sparql
+from .sparql import saved as saved_queries
 
 
 class WebContext:
@@ -71,8 +72,8 @@ def create_app(config: Config | None = None) -> Flask:
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
-    for room in (descriptions, collections, sitemaps, home, sparql, search, browse, dumps,
-                 dataset, oai, favicon):
+    for room in (descriptions, collections, sitemaps, home, sparql, saved_queries, search,
+                 browse, dumps, dataset, oai, favicon):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

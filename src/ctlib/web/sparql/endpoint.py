@@ -28,9 +28,10 @@ from ...sparql.service_description import service_description
 from ..core import errors, languages
 from ..core.languages import N_
 from ..core.negotiation import negotiate
-from . import results
+from . import citation, results
 
 blueprint = Blueprint("sparql", __name__)
+blueprint.context_processor(lambda: {"answered_from": citation.current()})
 
 HTML_ROWS = 1000
 """Rows shown on the query page; the download links give the whole result."""
@@ -38,7 +39,8 @@ SPOOL_MEMORY_BYTES = 1 << 20
 """A result up to this size is held in memory until sent; a larger one in a
 temporary file."""
 CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "X-SPARQL-Row-Limit, X-SPARQL-Truncated"}
+        "Access-Control-Expose-Headers": "X-SPARQL-Row-Limit, X-SPARQL-Truncated, "
+                                                 + citation.EXPOSED}
 
 
 class Problem(errors.HTTPProblem):
@@ -52,9 +54,15 @@ class Problem(errors.HTTPProblem):
                       503: N_("Query stopped")}.get(status, N_("Error"))
 
 
+@blueprint.before_request
+def _state_asked() -> None:
+    citation.check_asked()
+
+
 @blueprint.after_request
 def _cors(response: Response) -> Response:
     response.headers.update(CORS)
+    response.headers.update(citation.headers())
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
@@ -76,7 +84,7 @@ def endpoint():
         if asked.query is None:
             return _without_query(ctx, asked)
         keywords = guard.check(asked.query, limit)
-        return _answer(ctx, asked, "FROM" in keywords)
+        return answer(ctx, asked, "FROM" in keywords)
     except QueryRefused as refused:
         raise Problem(refused.status, refused.message) from None
 
@@ -94,10 +102,10 @@ def _without_query(ctx, asked: protocol.ProtocolRequest):
     return Response(body, 200, {"Content-Type": fmt.content_type, "Vary": "Accept"})
 
 
-def _answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
-    formats = {kind: _chosen(asked, offered) for kind, offered in QUERY_RESULT_FORMATS.items()}
-    if all(fmt is not None and fmt.name == "html" for fmt in formats.values()):
+def answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
+    if wants_page(asked):
         return _page(ctx, asked, query_names_dataset)
+    formats = {kind: _chosen(asked, offered) for kind, offered in QUERY_RESULT_FORMATS.items()}
     answer = _run(ctx, asked, query_names_dataset, {kind: fmt.name if fmt else None
                                                     for kind, fmt in formats.items()},
                   ctx.config.sparql_max_rows)
@@ -141,7 +149,7 @@ class Whole:
 def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, formats: dict,
          max_rows: int) -> Whole:
     timeout = min(asked.timeout or ctx.config.sparql_timeout, ctx.config.sparql_timeout)
-    snapshot = ctx.published.snapshot()
+    snapshot = citation.answering(ctx.published.snapshot())
     job = Job(store_path=snapshot.store_path, query=asked.query,
               base_iri=ctx.uris.base, formats=formats, max_rows=max_rows,
               default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
@@ -163,6 +171,12 @@ def _problems(timeout: float):
     except QueryStopped as stopped:
         raise Problem(503, f"{stopped}: queries may run for {timeout:g} s here. Narrow the "
                            "query: a more specific pattern, a LIMIT.") from None
+
+
+def wants_page(asked: protocol.ProtocolRequest) -> bool:
+    """A browser's request: HTML is the format chosen for every kind of result."""
+    return all(fmt is not None and fmt.name == "html"
+               for fmt in (_chosen(asked, offered) for offered in QUERY_RESULT_FORMATS.values()))
 
 
 def _chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...]) -> Format | None:
@@ -188,7 +202,8 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
-        prologue=prologue, permalink=_permalink(asked), page_url=_permalink(asked),
+        prologue=prologue, permalink=citation.pinned(_permalink(asked)),
+        page_url=_permalink(asked),
         graphs=_graphs(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8",
                           "Vary": languages.PAGE_VARY}
