@@ -119,17 +119,19 @@ class Matcher:
     def _named(self, text: str, types: tuple[str, ...]) -> list[Candidate]:
         entities, owners, names = _choices(self.index, self.uris.base, types)
         wanted = fold(text)
+        words = WORD.findall(wanted)
         scores: dict[int, float] = {}
-        # rapidfuzz's own scorers, a pass each (``similarity`` called from Python for
-        # every name would be ten times slower): the names like the query, then those
-        # holding every word of it or held in it, of which only the first are close
-        found = process.extract(wanted, names, scorer=fuzz.token_sort_ratio,
-                                score_cutoff=CLOSE_ENOUGH, limit=None) + \
-            process.extract(wanted, names, scorer=fuzz.token_set_ratio, score_cutoff=100,
-                            limit=None)
-        for name, _, at in found:
-            scores[owners[at]] = max(similarity(wanted, name), scores.get(owners[at], 0.0))
-        return [self.candidate(entities[p], score) for p, score in scores.items()]
+        # rapidfuzz's own scorer over every name (``similarity`` called from Python for
+        # each would be ten times slower), then the few names holding every word
+        for _, score, at in process.extract(wanted, names, scorer=fuzz.token_sort_ratio,
+                                            score_cutoff=CLOSE_ENOUGH, limit=None):
+            scores[owners[at]] = max(score, scores.get(owners[at], 0.0))
+        if words:
+            for at in [at for at, name in enumerate(names) if words[0] in name]:
+                if (score := similarity(wanted, names[at])) > scores.get(owners[at], 0.0):
+                    scores[owners[at]] = score
+        return [self.candidate(entities[p], score) for p, score in scores.items()
+                if score >= CLOSE_ENOUGH]
 
     def candidate(self, named: Named, score: float) -> Candidate:
         return Candidate(named.id, named.name(self.language, self.fallback), named.type,
@@ -137,33 +139,40 @@ class Matcher:
 
     def _records(self, query: Query) -> list[Candidate]:
         words = WORD.findall(fold(query.text))[:QUERY_WORDS]
-        if not words:
-            return []
-        expression = "title : (" + " OR ".join(f'"{w}"' for w in words) + ")"
-        rowids = [rowid for (rowid,) in self.index.connection().execute(
-            f"SELECT rowid FROM search WHERE search MATCH ? ORDER BY {RELEVANCE} LIMIT ?",
-            (expression, RECORD_CANDIDATES))]
-        wanted = fold(query.text)
-        return [self._record(facts, similarity(wanted, fold(facts.title)),
-                             query.properties)
+        rowids: list[int] = []
+        # every word first, which few titles hold and FTS5 finds at once; any word,
+        # which many hold and are all ranked, only when none holds them all (a typo)
+        for joined in (" AND ", " OR "):
+            if words and not rowids:
+                rowids = [rowid for (rowid,) in self.index.connection().execute(
+                    f"SELECT rowid FROM search WHERE search MATCH ? ORDER BY {RELEVANCE} "
+                    "LIMIT ?", ("title : (" + joined.join(f'"{w}"' for w in words) + ")",
+                                RECORD_CANDIDATES))]
+        wanted, properties = fold(query.text), self._resolved(query.properties)
+        return [self._record(facts, similarity(wanted, fold(facts.title)), properties)
                 for facts in record_facts(self.index, self.uris, rowids).values()]
 
-    def _record(self, facts: RecordFacts, name_score: float,
-                properties: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Candidate:
+    def _resolved(self, properties: tuple[tuple[str, tuple[str, ...]], ...]
+                  ) -> tuple[tuple[str, tuple[str, ...] | frozenset[str]], ...]:
+        """The properties with each concept named by its URIs, worked out once."""
+        return tuple((pid, frozenset(uri for value in values for uri in
+                                     self._concepts_named(CONCEPT_PROPERTIES[pid], value))
+                      if pid in CONCEPT_PROPERTIES else values) for pid, values in properties)
+
+    def _record(self, facts: RecordFacts, name_score: float, properties: tuple = ()
+                ) -> Candidate:
         agreeing = {pid: self._agrees(facts, pid, values) for pid, values in properties}
         score = name_score if not agreeing else \
             NAME_SHARE * name_score + (1 - NAME_SHARE) * 100 * sum(agreeing.values()) / len(agreeing)
         return Candidate(facts.id, facts.title, RECORD, round(score, 1), name_score,
                          describe(facts), agreeing)
 
-    def _agrees(self, facts: RecordFacts, pid: str, values: tuple[str, ...]) -> bool:
+    def _agrees(self, facts: RecordFacts, pid: str, values) -> bool:
         if pid == "year":
             return facts.year is not None and str(facts.year) in {v.strip() for v in values}
         if pid == "author":
             return any(self._is_author(facts, value) for value in values)
-        scheme = CONCEPT_PROPERTIES[pid]
-        return any(uri in facts.within for value in values
-                   for uri in self._concepts_named(scheme, value))
+        return not values.isdisjoint(facts.within)
 
     def _is_author(self, facts: RecordFacts, value: str) -> bool:
         wanted = fold(value)
