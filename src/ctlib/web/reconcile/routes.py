@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from ... import __version__
 from ..core import languages
+from ..core.cors import allow_any_origin
 from ..core.errors import BadRequest, NotFound
 from ..core.languages import N_, ngettext, number
 from ..core.languages import gettext as _
@@ -50,12 +51,7 @@ def _ctx():
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+    return allow_any_origin(response)
 
 
 @blueprint.route("/reconcile", methods=["GET", "POST"])
