@@ -75,6 +75,7 @@ def build(size: int, path: Path) -> float:
         mapped = map_record(_record(generator.record(), number), context)
         writer.add(mapped.id, "2026-01-01T00:00:00Z", searchable(mapped.uri, mapped.triples))
     writer.finish()
+    writer.wait()
     return time.perf_counter() - started
 
 

@@ -56,6 +56,8 @@ PAGES = {
     "dumps": "dump/",
     "search-results": "search?q=trafficking",
     "search-nothing": "search?q=traficking",
+    # the card a reconciliation client shows in a frame beside a candidate
+    "reconcile-preview": f"reconcile/preview?id=id/record/{RECORD}",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 

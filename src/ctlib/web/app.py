@@ -23,6 +23,7 @@ from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
 from .harvest import collections, dataset, dumps, oai, sitemaps
 from .people import browse, favicon, home, search
+from .reconcile import routes as reconcile
 from .sparql import endpoint as sparql
 from .sparql import saved as saved_queries
 
@@ -73,7 +74,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
     for room in (descriptions, collections, sitemaps, home, sparql, saved_queries, search,
-                 browse, dumps, dataset, oai, favicon):
+                 browse, dumps, dataset, oai, favicon, reconcile):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

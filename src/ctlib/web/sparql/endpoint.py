@@ -26,6 +26,7 @@ from ...sparql.guard import QueryRefused
 from ...sparql.pool import Answer, QueryFailed, QueryStopped
 from ...sparql.service_description import service_description
 from ..core import errors, languages
+from ..core.cors import allow_any_origin
 from ..core.languages import N_
 from ..core.negotiation import negotiate
 from . import citation, results
@@ -38,9 +39,8 @@ HTML_ROWS = 1000
 SPOOL_MEMORY_BYTES = 1 << 20
 """A result up to this size is held in memory until sent; a larger one in a
 temporary file."""
-CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "X-SPARQL-Row-Limit, X-SPARQL-Truncated, "
-                                                 + citation.EXPOSED}
+EXPOSED = "X-SPARQL-Row-Limit, X-SPARQL-Truncated, " + citation.EXPOSED
+"""The headers of our own a script on another site may read."""
 
 
 class Problem(errors.HTTPProblem):
@@ -61,13 +61,8 @@ def _state_asked() -> None:
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers.update(CORS)
     response.headers.update(citation.headers())
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    return response
+    return allow_any_origin(response, EXPOSED)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])

@@ -18,9 +18,10 @@ from ...sparql.examples import Example
 from ...sparql.guard import QueryRefused
 from ...sparql.parameters import ParameterError
 from ..core import errors, languages
+from ..core.cors import allow_any_origin
 from ..core.negotiation import negotiate
 from . import citation
-from .endpoint import CORS, Problem, answer, wants_page
+from .endpoint import EXPOSED, Problem, answer, wants_page
 
 blueprint = Blueprint("saved", __name__)
 blueprint.context_processor(lambda: {"answered_from": citation.current()})
@@ -38,9 +39,8 @@ def _state_asked() -> None:
 
 @blueprint.after_request
 def _headers(response):
-    response.headers.update(CORS)
     response.headers.update(citation.headers())
-    return response
+    return allow_any_origin(response, EXPOSED)
 
 
 @blueprint.get("/query/")
