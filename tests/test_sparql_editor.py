@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .chromium import skip_without_chromium
+from .chromium import editor_text, set_query, skip_without_chromium
 from .conftest import ROOT
 from .server import running_server
 
@@ -43,15 +43,6 @@ def page(browser):
     yield page
     page.close()
     assert outside == [], f"the page asked other hosts: {outside}"
-
-
-def set_query(page, text: str) -> None:
-    page.locator(".CodeMirror").evaluate("(element, text) => element.CodeMirror.setValue(text)",
-                                         text)
-
-
-def editor_text(page) -> str:
-    return page.locator(".CodeMirror").evaluate("element => element.CodeMirror.getValue()")
 
 
 def test_the_textarea_becomes_an_editor_with_line_numbers_and_colours(base, page):
@@ -130,7 +121,7 @@ def test_without_javascript_the_form_still_works(base, browser):
     context.close()
 
 
-# Needs /sparql/completions (issue 18, item 2, built apart): fails until it is there.
+# Needs /sparql/completions (issue 18, item 2, built apart): fails until it is merged.
 def test_completions_come_from_this_catalogue(base, page):
     """Typing a country's name offers its concept, with its label, from ctlib alone."""
     asked: list[str] = []
@@ -139,10 +130,8 @@ def test_completions_come_from_this_catalogue(base, page):
     page.goto(f"{base}sparql")
     set_query(page, "SELECT * WHERE { ?record dcterms:spatial ")
     editor = page.locator(".CodeMirror")
-    editor.evaluate("element => element.CodeMirror.setCursor({line: 0, ch: 999})")
     editor.click()
-    page.locator(".CodeMirror").evaluate(
-        "element => element.CodeMirror.setCursor({line: 0, ch: 999})")
+    editor.evaluate("element => element.CodeMirror.setCursor({line: 0, ch: 999})")
     page.keyboard.type("Côte")
     hints = page.locator(".CodeMirror-hints li")
     hints.first.wait_for()

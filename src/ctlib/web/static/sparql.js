@@ -169,7 +169,9 @@
       createShareableLink: null,
       consumeShareLink: null,
       resizeable: false,
-      editorHeight: "24rem",
+      editorHeight: "auto",
+      lineWrapping: true,
+      viewportMargin: Infinity,
       requestConfig: {endpoint: form.action},
       screenReaderLabel: document.querySelector("label[for=query]").textContent
     });
