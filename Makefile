@@ -6,7 +6,22 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install serve test bench clean messages
 
-install: $(STAMP)
+# The query page's editor (docs/sparql.md), pinned by package-lock.json and served by
+# ctlib itself from static/vendor/ (package data, not in git): npm runs again only when
+# the lock changes.
+NPM_STAMP := node_modules/.ci-stamp
+VENDOR    := src/ctlib/web/static/vendor
+VENDORED  := $(VENDOR)/yasqe.min.js $(VENDOR)/yasqe.min.css
+
+install: $(STAMP) $(VENDORED)
+
+$(NPM_STAMP): package-lock.json
+	npm ci --silent --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(VENDOR)/%: $(NPM_STAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/@zazuko/yasqe/build/$* $@
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || python3 -m venv $(VENV)

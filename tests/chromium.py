@@ -25,3 +25,13 @@ def skip_without_chromium() -> None:
     if MISSING:
         pytest.skip("no chromium on this machine", allow_module_level=True)
 
+
+
+def set_query(page, text: str) -> None:
+    """The query page's editor (CodeMirror, under Yasqe) holds ``text``."""
+    page.locator(".CodeMirror").evaluate("(element, text) => element.CodeMirror.setValue(text)",
+                                         text)
+
+
+def editor_text(page) -> str:
+    return page.locator(".CodeMirror").evaluate("element => element.CodeMirror.getValue()")

@@ -139,6 +139,8 @@ TOO_SMALL = """() => {
   return [...document.querySelectorAll("a[href], button, input, select, textarea, summary")]
     .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden")
     .filter(e => !inSentence(e) && !e.classList.contains("skip"))
+    // The query editor's input only holds the caret: its target is the whole editor.
+    .filter(e => e.closest(".CodeMirror") === null)
     .map(e => [e, e.getBoundingClientRect()])
     .filter(([e, box]) => box.width < 23.5 || box.height < 23.5)
     .map(([e, box]) => `${e.tagName} "${e.textContent.trim().slice(0, 30)}" `

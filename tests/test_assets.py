@@ -57,3 +57,20 @@ def test_the_name_changes_with_the_content(tmp_path):
     assert re.fullmatch(r"a\.[0-9a-f]{12}\.css", before) and before != after
     assert Fingerprints(tmp_path).original(after) == ("a.css", True)
     assert Fingerprints(tmp_path).original(before) == ("a.css", False)
+
+
+def test_a_file_in_a_sub_folder_is_fingerprinted_in_its_folder(tmp_path):
+    """The vendored editor (static/vendor/) is cached for a year like the rest."""
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "editor.min.js").write_text("var editor;")
+    name = Fingerprints(tmp_path).name("vendor/editor.min.js")
+    assert re.fullmatch(r"vendor/editor\.min\.[0-9a-f]{12}\.js", name)
+    assert Fingerprints(tmp_path).original(name) == ("vendor/editor.min.js", True)
+
+
+def test_a_name_outside_the_folder_is_never_read(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "secret.txt").write_text("not to be hashed")
+    fingerprints = Fingerprints(tmp_path / "static")
+    assert fingerprints.name("../secret.txt") == "../secret.txt"
+    assert fingerprints.original("../secret.0123456789ab.txt") == ("../secret.txt", False)

@@ -125,6 +125,7 @@ def test_the_query_page_sends_each_example_once_and_a_results_page_its_query_onc
 def test_a_query_error_on_the_page_is_shown_with_its_status(base):
     page = get(base, BROWSER, query="SELECT * { ?s ?p }")
     assert page.status_code == 400 and "not valid SPARQL" in page.text
+    assert 'data-line="1" data-column="19"' in page.text and "line 1, column 19: expected" in page.text
     assert "<textarea" in page.text and "SELECT * { ?s ?p }" in page.text
 
 

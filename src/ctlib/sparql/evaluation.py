@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..formats import query_result_format
+from . import syntax
 from .lifeline import die_with_parent
 from .results import kind as result_kind
 from .results import write
@@ -101,7 +102,7 @@ def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
     try:
         result = _query(_open(job.store_path, stores), job)
     except SyntaxError as error:
-        conn.send(("error", 400, f"the query is not valid SPARQL 1.1: {error}"))
+        conn.send(("error", 400, f"the query is not valid SPARQL 1.1: {syntax.explained(error)}"))
         return
     except (OSError, ValueError, RuntimeError) as error:
         conn.send(("error", 400, f"the query cannot be run: {error}"))

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from werkzeug.security import safe_join
 
 FINGERPRINTED = re.compile(r"(?P<stem>.+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.[A-Za-z0-9]+)")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -45,11 +46,13 @@ class Fingerprints:
         return original, self.name(original) == requested
 
     def _hashed(self, filename: str) -> str:
-        path = self.folder / filename
-        if "/" in filename or not path.is_file():
-            return filename  # sub-folders are not fingerprinted; a missing file stays a 404
+        # The name may come from a request: nothing outside the folder is read.
+        joined = safe_join(str(self.folder), filename)
+        if joined is None or not Path(joined).is_file():
+            return filename  # a missing file stays a 404
+        path = Path(joined)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        return f"{path.stem}.{digest}{path.suffix}"
+        return f"{filename[:-len(path.name)]}{path.stem}.{digest}{path.suffix}"
 
 
 def init_app(app: Flask) -> None:

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wsgi import wrap_file
 
 from ...formats import DESCRIPTION_FORMATS, QUERY_RESULT_FORMATS, Format
-from ...sparql import examples, guard, protocol
+from ...sparql import examples, guard, protocol, syntax
 from ...sparql.evaluation import Job
 from ...sparql.forward import Forwarded
 from ...sparql.guard import QueryRefused
@@ -197,8 +197,10 @@ def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool
     shown = asked.query if asked is not None else prologue + "\n" + examples.examples()[0].query
     body = render_template(
         "sparql.html", query=shown, table=table, error=error, examples=examples.examples(),
+        error_at=syntax.position(error) if error else None,
         prologue=prologue, permalink=citation.pinned(_permalink(asked)),
-        page_url=_permalink(asked),
+        # The language switch names the page, not the query: the query is sent once.
+        page_url="/sparql",
         graphs=_graphs(asked))
     return body, status, {"Content-Type": "text/html; charset=utf-8",
                           "Vary": languages.PAGE_VARY}
