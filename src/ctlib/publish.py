@@ -24,6 +24,7 @@ from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
 from .search.index import IndexWriter, Searchable
+from .sparql import completions, examples
 from .store import Generation
 
 DELETE_BATCH = 500
@@ -143,11 +144,14 @@ class GenerationWriter:
         facts.publish(self.store, self.catalogue.uris, self.generation.path,
                         self.previous.path if self.previous else None,
                         changed, registry.info["ingested"], records_text)
+        self.search.wait()  # a failed index write raises here, before anything is published
+        completions.build(self.generation.completions_path, self.store,
+                          self.generation.search_path, examples.prefixes(self.catalogue.uris.base),
+                          self.catalogue.config.language)
         del self.store
         for path in self.checked_files:
             path.unlink()
         registry.write(self.generation.registry_path, since=self.before)
-        self.search.wait()  # a failed index write raises here, before anything is published
 
     def _rewrite_derived_graphs(self, registry: Registry) -> None:
         """Orphaned agents out, vocabularies and tombstones anew, the files merged."""

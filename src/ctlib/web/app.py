@@ -23,6 +23,7 @@ from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
 from .harvest import collections, dataset, dumps, oai, sitemaps
 from .people import browse, favicon, home, search
+from .sparql import completions as sparql_completions
 from .sparql import endpoint as sparql
 
 
@@ -37,6 +38,7 @@ class WebContext:
         self.concept_members = ConceptMembers(self.uris)
         self.nearby = NearbyIdentifiers(self.uris, config.language)
         self.search_indexes = search.SearchIndexes()
+        self.completers = sparql_completions.Completers()
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
@@ -71,8 +73,8 @@ def create_app(config: Config | None = None) -> Flask:
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
-    for room in (descriptions, collections, sitemaps, home, sparql, search, browse, dumps,
-                 dataset, oai, favicon):
+    for room in (descriptions, collections, sitemaps, home, sparql, sparql_completions, search,
+                 browse, dumps, dataset, oai, favicon):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)
