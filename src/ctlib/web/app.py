@@ -18,6 +18,7 @@ from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
 from .core import assets, counted, dates, errors, languages, sizes
 from .core.compression import Compressing
+from .core.generational import PerGeneration
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
@@ -37,8 +38,8 @@ class WebContext:
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
         self.nearby = NearbyIdentifiers(self.uris, config.language)
-        self.search_indexes = search.SearchIndexes()
-        self.completers = sparql_completions.Completers()
+        self.search_indexes = PerGeneration(search.search_index)
+        self.completers = PerGeneration(sparql_completions.completer)
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()

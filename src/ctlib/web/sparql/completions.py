@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, request
@@ -37,23 +36,13 @@ def _cors(response: Response) -> Response:
     return response
 
 
-class Completers:
-    """The published generation's completions, read again when an ingest switches."""
-
-    def __init__(self):
-        self._open: tuple[str, Completer] | None = None
-        self._lock = threading.Lock()
-
-    def of(self, snapshot) -> Completer:
-        with self._lock:
-            if self._open is None or self._open[0] != snapshot.generation:
-                try:
-                    self._open = (snapshot.generation, Completer(snapshot.completions_path))
-                except sqlite3.Error:
-                    raise ServiceUnavailable(
-                        "this catalogue was published without completions of this version: "
-                        "run `ctlib ingest` again to compute them") from None
-            return self._open[1]
+def completer(snapshot) -> Completer:
+    """The generation's completions (read per generation by ``WebContext.completers``)."""
+    try:
+        return Completer(snapshot.completions_path)
+    except sqlite3.Error:
+        raise ServiceUnavailable("this catalogue was published without completions of this "
+                                 "version: run `ctlib ingest` again to compute them") from None
 
 
 @blueprint.get("/sparql/completions")
