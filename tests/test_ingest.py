@@ -9,6 +9,7 @@ import pytest
 from ctlib.export import load
 from ctlib.ingest import NothingToPublish, ingest
 from ctlib.registry import Registry
+from ctlib.sparql.completions import Completer
 from ctlib.store import EmbeddedStore
 
 from .conftest import BASE, DATA, ROOT, into_the_next_second
@@ -98,6 +99,22 @@ def test_an_unchanged_reingest_leaves_the_store_files_as_they_were(catalogue, tm
                       encoding="utf-8")
     ingest([source], catalogue)
     assert _store_files(catalogue) != before
+
+
+def test_completions_are_computed_when_the_catalogue_changes_and_linked_when_not(catalogue,
+                                                                                  tmp_path):
+    source = copy_listing(tmp_path)
+    ingest([source], catalogue)
+    first = EmbeddedStore(catalogue.config.data_dir).current().completions_path.stat().st_ino
+    ingest([source], catalogue)
+    again = EmbeddedStore(catalogue.config.data_dir).current().completions_path
+    assert again.stat().st_ino == first
+    source.write_text(source.read_text(encoding="utf-8").replace("Desk Review", "Desk Study"),
+                      encoding="utf-8")
+    ingest([source], catalogue)
+    changed = EmbeddedStore(catalogue.config.data_dir).current().completions_path
+    assert changed.stat().st_ino != first
+    assert Completer(changed).complete("borland", 1)[0].text.startswith("agent:")
 
 
 def test_a_changed_record_is_rechecked_and_gets_a_new_modified_time(catalogue, tmp_path):

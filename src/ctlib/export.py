@@ -14,6 +14,7 @@ from .dataset import facts
 from .formats import BY_NAME, for_path
 from .publish import owned_by_ingest
 from .rdf.namespaces import PREFIXES
+from .sparql import completions, examples
 from .store import Source, generations
 
 
@@ -50,11 +51,14 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
         store.flush()
         facts.publish(store, catalogue.uris, generation.path, None, True, facts.now())
-        del store
         if previous is not None:  # loaded graphs change neither the records nor their index
             for path in (previous.registry_path, previous.search_path):
                 if path.exists():  # not after loads alone, into a never ingested directory
                     os.link(path, generation.path / path.name)
+        # Their classes and properties are the editor's to complete.
+        completions.build(generation.completions_path, store, generation.search_path,
+                          examples.prefixes(catalogue.uris.base), catalogue.config.language)
+        del store
     return count
 
 

@@ -37,6 +37,10 @@ class Snapshot:
         return Generation(self.generation, self.path).search_path
 
     @property
+    def completions_path(self) -> Path:
+        return Generation(self.generation, self.path).completions_path
+
+    @property
     def remote(self) -> bool:
         """Read from a remote store: /sparql forwards queries instead of running them."""
         return isinstance(self.store, RemoteGraphs)

@@ -83,6 +83,11 @@ class Generation:
         """The search index (ctlib.search), updated and switched with the store."""
         return self.path / "search.sqlite"
 
+    @property
+    def completions_path(self) -> Path:
+        """The SPARQL editor's completions (ctlib.sparql.completions), written with it."""
+        return self.path / "completions.sqlite"
+
     def read_store(self) -> pyoxigraph.Store:
         """The generation's Oxigraph store, read-only (several processes may open it)."""
         try:

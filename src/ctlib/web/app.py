@@ -18,12 +18,14 @@ from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
 from .core import assets, counted, dates, errors, languages, sizes
 from .core.compression import Compressing
+from .core.generational import PerGeneration
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
 from .harvest import collections, dataset, dumps, oai, sitemaps
 from .people import browse, favicon, home, search
 from .reconcile import routes as reconcile
+from .sparql import completions as sparql_completions
 from .sparql import endpoint as sparql
 from .sparql import saved as saved_queries
 
@@ -38,7 +40,8 @@ class WebContext:
         self.cache = RepresentationCache(config.cache_entries)
         self.concept_members = ConceptMembers(self.uris)
         self.nearby = NearbyIdentifiers(self.uris, config.language)
-        self.search_indexes = search.SearchIndexes()
+        self.search_indexes = PerGeneration(search.search_index)
+        self.completers = PerGeneration(sparql_completions.completer)
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
@@ -73,8 +76,8 @@ def create_app(config: Config | None = None) -> Flask:
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
-    for room in (descriptions, collections, sitemaps, home, sparql, saved_queries, search,
-                 browse, dumps, dataset, oai, favicon, reconcile):
+    for room in (descriptions, collections, sitemaps, home, sparql, sparql_completions,
+                 saved_queries, search, browse, dumps, dataset, oai, favicon, reconcile):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -82,23 +81,12 @@ EXPORT_ROWS = 10_000
 CSV_COLUMNS = ("id", "title", "language", "year", "authors", "places", "categories", "uri")
 
 
-class SearchIndexes:
-    """The published generation's index, reopened when an ingest switches generations."""
-
-    def __init__(self):
-        self._open: tuple[str, SearchIndex] | None = None
-        self._lock = threading.Lock()
-
-    def of(self, snapshot) -> SearchIndex:
-        with self._lock:
-            if self._open is None or self._open[0] != snapshot.generation:
-                path = snapshot.search_path
-                if not is_current(path):
-                    raise ServiceUnavailable("this catalogue was published without a search "
-                                             "index of this version: run `ctlib ingest` "
-                                             "again to build it")
-                self._open = (snapshot.generation, SearchIndex(path))
-            return self._open[1]
+def search_index(snapshot) -> SearchIndex:
+    """The generation's index (read per generation by ``WebContext.search_indexes``)."""
+    if not is_current(snapshot.search_path):
+        raise ServiceUnavailable("this catalogue was published without a search index of "
+                                 "this version: run `ctlib ingest` again to build it")
+    return SearchIndex(snapshot.search_path)
 
 
 def _ctx():
