@@ -81,10 +81,27 @@ from pathlib import Path
 from statistics import median
 
 from proctree import process_tree  # bench/ is the script directory
-from servers import (CTLIB, OXIGRAPH, PYTHON, ROOT, catalogue_file, code_version,
-                     cpu_seconds, ctlib_env, find_pyspy, free_port, ingest, log,
-                     machine_busy, machine_description, oxigraph_version, rss_bytes, start,
-                     stop, wait_ready)
+from servers import (
+    CTLIB,
+    OXIGRAPH,
+    PYTHON,
+    ROOT,
+    catalogue_file,
+    code_version,
+    cpu_seconds,
+    ctlib_env,
+    find_pyspy,
+    free_port,
+    ingest,
+    log,
+    machine_busy,
+    machine_description,
+    oxigraph_version,
+    rss_bytes,
+    start,
+    stop,
+    wait_ready,
+)
 
 BASE = "http://localhost:8080/"
 """The catalogue's base URI (ctlib's default): the servers' ports do not appear in it,

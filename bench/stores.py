@@ -69,10 +69,26 @@ from statistics import median
 
 import sparql  # bench/ is the script directory
 from deref import WRK_LUA, Result, ctlib_path, load, record_uris
-from servers import (CTLIB, OXIGRAPH, catalogue_file, code_version, cpu_by_process,
-                     cpu_seconds, ctlib_env, fetch, free_port, ingest, log, machine_busy,
-                     machine_description, oxigraph_version, rss_bytes, start, stop,
-                     wait_ready)
+from servers import (
+    CTLIB,
+    OXIGRAPH,
+    catalogue_file,
+    code_version,
+    cpu_by_process,
+    cpu_seconds,
+    ctlib_env,
+    fetch,
+    free_port,
+    ingest,
+    log,
+    machine_busy,
+    machine_description,
+    oxigraph_version,
+    rss_bytes,
+    start,
+    stop,
+    wait_ready,
+)
 from sparql import ACCEPT, rows_and_digest, send
 
 STORES = ("embedded", "remote")
