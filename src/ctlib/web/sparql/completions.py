@@ -18,10 +18,10 @@ from flask import Blueprint, Response, current_app, request
 
 from ...formats import SEARCH_JSON
 from ...sparql.completions import Completer, folded
+from ..core.cors import allow_any_origin
 from ..core.errors import BadRequest, ServiceUnavailable
 from ..core.parameters import whole_number
 from ..core.responses import etag, rendered, respond
-from .endpoint import CORS
 
 blueprint = Blueprint("sparql_completions", __name__)
 
@@ -32,8 +32,7 @@ MAX_WORD = 200
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers.update(CORS)
-    return response
+    return allow_any_origin(response)
 
 
 def completer(snapshot) -> Completer:
