@@ -1,9 +1,9 @@
-"""The home page's charts (web/people/charts.py): SVG drawn from numbers, labels as text;
+"""The home page's charts (web/core/charts.py): SVG drawn from numbers, labels as text;
 the bar charts, lists of links, are tested on the page (test_home.py)."""
 
 import xml.etree.ElementTree as ET
 
-from ctlib.web.people.charts import Bar, column_chart, top
+from ctlib.web.core.charts import Bar, column_chart, top
 
 SVG = "{http://www.w3.org/2000/svg}"
 

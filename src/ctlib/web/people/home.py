@@ -18,12 +18,11 @@ from ...formats import BY_NAME
 from ...published.snapshot import Snapshot
 from ...rdf.namespaces import DCTERMS, SKOS
 from ...search.query import concept_counts, latest_additions, year_counts
-from ..core import languages
+from ..core import charts, languages
 from ..core.languages import SOURCE_LANGUAGE
 from ..core.languages import gettext as _
 from ..core.responses import Rendered, etag, rendered, respond
 from ..harvest.collections import modified_time, record_page
-from . import charts
 
 blueprint = Blueprint("home", __name__)
 

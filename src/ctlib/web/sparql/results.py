@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from ...rdf.namespaces import FOAF, SKOS, XSD
+from ..core import charts
 from ..descriptions.page import best_labels
-from ..people import charts
 
 PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\"{}|^`\\\s]*)>",
                                 re.IGNORECASE)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from ..core.languages import SOURCE_LANGUAGE, translations
+from .languages import SOURCE_LANGUAGE, translations
 
 WIDTH = 480
 """viewBox width of every chart: about the width it is shown at, so its text stays
