@@ -28,6 +28,7 @@ from .reconcile import routes as reconcile
 from .sparql import completions as sparql_completions
 from .sparql import endpoint as sparql
 from .sparql import saved as saved_queries
+from .sparql.fast_path import SparqlProtocol
 
 
 class WebContext:
@@ -82,6 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)
     app.wsgi_app = CachedDescriptions(app.wsgi_app, app.extensions["ctlib"])
+    app.wsgi_app = SparqlProtocol(app.wsgi_app, app.extensions["ctlib"])
     if config.compression:
         app.wsgi_app = Compressing(app.wsgi_app, app.extensions["ctlib"].cache)
     return app

@@ -12,9 +12,16 @@ PREFLIGHT = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
 
 def allow_any_origin(response: Response, exposed: str = "") -> Response:
     """``response`` readable from any origin, with the headers named in ``exposed``."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    if exposed:
-        response.headers["Access-Control-Expose-Headers"] = exposed
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT)
+    response.headers.update(cors_headers(request.method, exposed))
     return response
+
+
+def cors_headers(method: str, exposed: str = "") -> dict[str, str]:
+    """The headers that let any origin read a response to ``method``, and the headers
+    named in ``exposed``."""
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if exposed:
+        headers["Access-Control-Expose-Headers"] = exposed
+    if method == "OPTIONS":
+        headers.update(PREFLIGHT)
+    return headers

@@ -28,15 +28,19 @@ class Replaced(errors.HTTPProblem):
 def answering(snapshot: Snapshot) -> Snapshot:
     """``snapshot``, the generation a query is about to be answered from, if it is the
     one the request asked for; remembered for the response's headers."""
-    asked = request.args.get("generation")
+    check(snapshot, request.args.get("generation"))
+    g.answered_from = snapshot
+    return snapshot
+
+
+def check(snapshot: Snapshot, asked: str | None) -> None:
+    """Refused if a request asked for another generation than ``snapshot``."""
     if asked and asked != snapshot.generation:
         raise Replaced(f"generation={asked} is not the published state of the catalogue "
                        f"any more: {snapshot.generation} (published {snapshot.published}) "
                        "replaced it. Run the query again without 'generation' to answer "
                        "from the current one; a result cited from the old state is only "
                        "reproducible from its dumps.")
-    g.answered_from = snapshot
-    return snapshot
 
 
 def current() -> Snapshot | None:
@@ -46,13 +50,12 @@ def current() -> Snapshot | None:
     return found if found is not None else current_app.extensions["ctlib"].published.current()
 
 
-def headers() -> dict[str, str]:
-    snapshot = current()
+def headers_of(ctx, snapshot: Snapshot | None) -> dict[str, str]:
+    """The headers naming ``snapshot`` (none before the first ingest)."""
     if snapshot is None:
         return {}
-    dumps = current_app.extensions["ctlib"].absolute("dump/")
     return {GENERATION: snapshot.generation, PUBLISHED: snapshot.published,
-            "Link": f'<{dumps}>; rel="describedby"'}
+            "Link": f'<{ctx.absolute("dump/")}>; rel="describedby"'}
 
 
 def pinned(url: str) -> str:

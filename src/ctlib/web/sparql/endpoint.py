@@ -11,14 +11,17 @@ from __future__ import annotations
 import tempfile
 import time
 from contextlib import contextmanager
+from typing import IO
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
 from werkzeug.wsgi import wrap_file
 
 from ...formats import DESCRIPTION_FORMATS, QUERY_RESULT_FORMATS, Format
+from ...published.snapshot import Snapshot
 from ...sparql import examples, guard, protocol, syntax
 from ...sparql.evaluation import Job
 from ...sparql.forward import Forwarded
@@ -26,7 +29,7 @@ from ...sparql.guard import QueryRefused
 from ...sparql.pool import Answer, QueryFailed, QueryStopped
 from ...sparql.service_description import service_description
 from ..core import errors, languages
-from ..core.cors import allow_any_origin
+from ..core.cors import cors_headers
 from ..core.languages import N_
 from ..core.negotiation import negotiate
 from . import citation, results
@@ -41,6 +44,12 @@ SPOOL_MEMORY_BYTES = 1 << 20
 temporary file."""
 EXPOSED = "X-SPARQL-Row-Limit, X-SPARQL-Truncated, " + citation.EXPOSED
 """The headers of our own a script on another site may read."""
+BODY_FACTOR = 3
+"""A request body may be this many times the longest query: form encoding can triple
+a query's bytes."""
+PROBLEM = "ctlib.sparql.problem"
+"""The WSGI environ key under which the shorter path (fast_path) hands this view the
+error it met, for the view to answer as it answers its own."""
 
 
 class Problem(errors.HTTPProblem):
@@ -61,32 +70,42 @@ def _state_asked() -> None:
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers.update(citation.headers())
-    return allow_any_origin(response, EXPOSED)
+    response.headers.update(common_headers(current_app.extensions["ctlib"], citation.current(),
+                                           request.method))
+    return response
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint():
+    met = request.environ.get(PROBLEM)
+    if met is not None:  # the shorter path (fast_path) ran into it, and may have run the query
+        raise met
     ctx = current_app.extensions["ctlib"]
-    limit = ctx.config.sparql_max_query_bytes
-    if (request.content_length or 0) > 3 * limit:  # form encoding can triple a query
+    asked, query_names_dataset = understood(request, ctx.config.sparql_max_query_bytes)
+    if asked.query is None:
+        return _without_query(ctx, asked)
+    return answer(ctx, asked, query_names_dataset)
+
+
+def understood(request: Request, limit: int) -> tuple[protocol.ProtocolRequest, bool]:
+    """The protocol request ``request`` makes, its query (if any) passed by the guard;
+    and whether the query names its own dataset (FROM)."""
+    if (request.content_length or 0) > BODY_FACTOR * limit:
         raise Problem(413, f"the request body is {request.content_length:,} bytes; queries "
                            f"of up to {limit:,} bytes are accepted")
     try:
         asked = protocol.read(request.method, request.content_type, request.args,
                               request.form if request.mimetype == protocol.FORM else MultiDict(),
                               request.get_data() if request.mimetype == protocol.DIRECT else None)
-        if asked.query is None:
-            return _without_query(ctx, asked)
-        keywords = guard.check(asked.query, limit)
-        return answer(ctx, asked, "FROM" in keywords)
+        keywords = frozenset() if asked.query is None else guard.check(asked.query, limit)
     except QueryRefused as refused:
         raise Problem(refused.status, refused.message) from None
+    return asked, "FROM" in keywords
 
 
 def _without_query(ctx, asked: protocol.ProtocolRequest):
     """The query page for browsers, the service description for everything else."""
-    fmt = _chosen(asked, DESCRIPTION_FORMATS)
+    fmt = chosen(asked, DESCRIPTION_FORMATS, request.headers.get("Accept"))
     if fmt is None:
         raise Problem(406, "the service description is available as "
                            + ", ".join(f.media_type for f in DESCRIPTION_FORMATS))
@@ -98,12 +117,23 @@ def _without_query(ctx, asked: protocol.ProtocolRequest):
 
 
 def answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
-    if wants_page(asked):
+    accept = request.headers.get("Accept")
+    if wants_page(asked, accept):
         return _page(ctx, asked, query_names_dataset)
-    formats = {kind: _chosen(asked, offered) for kind, offered in QUERY_RESULT_FORMATS.items()}
+    snapshot = citation.answering(ctx.published.snapshot())
+    headers, body = result(ctx, asked, query_names_dataset, accept, snapshot)
+    return Response(wrap_file(request.environ, body), 200, headers, direct_passthrough=True)
+
+
+def result(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool,
+           accept: str | None, snapshot: Snapshot) -> tuple[dict[str, str], IO[bytes]]:
+    """The headers and body of the answer to ``asked`` from ``snapshot``, in the format
+    negotiated; the headers every response of the blueprint has come on top."""
+    formats = {kind: chosen(asked, offered, accept)
+               for kind, offered in QUERY_RESULT_FORMATS.items()}
     answer = _run(ctx, asked, query_names_dataset, {kind: fmt.name if fmt else None
                                                     for kind, fmt in formats.items()},
-                  ctx.config.sparql_max_rows)
+                  ctx.config.sparql_max_rows, snapshot)
     fmt = next(f for f in QUERY_RESULT_FORMATS[answer.kind] if f.name == answer.format_name)
     body, size = answer.body
     rows, truncated = answer.end
@@ -113,7 +143,13 @@ def answer(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool):
         headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
     if truncated:
         headers["X-SPARQL-Truncated"] = f"the result was cut after {rows:,} rows"
-    return Response(wrap_file(request.environ, body), 200, headers, direct_passthrough=True)
+    return headers, body
+
+
+def common_headers(ctx, snapshot: Snapshot | None, method: str) -> dict[str, str]:
+    """What every response of /sparql says besides its own: the catalogue state it
+    answered from, and that scripts on any site may read it."""
+    return {**citation.headers_of(ctx, snapshot), **cors_headers(method, EXPOSED)}
 
 
 class Whole:
@@ -142,9 +178,8 @@ class Whole:
 
 
 def _run(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool, formats: dict,
-         max_rows: int) -> Whole:
+         max_rows: int, snapshot: Snapshot) -> Whole:
     timeout = min(asked.timeout or ctx.config.sparql_timeout, ctx.config.sparql_timeout)
-    snapshot = citation.answering(ctx.published.snapshot())
     job = Job(store_path=snapshot.store_path, query=asked.query,
               base_iri=ctx.uris.base, formats=formats, max_rows=max_rows,
               default_graphs=asked.default_graphs, named_graphs=asked.named_graphs,
@@ -168,13 +203,15 @@ def _problems(timeout: float):
                            "query: a more specific pattern, a LIMIT.") from None
 
 
-def wants_page(asked: protocol.ProtocolRequest) -> bool:
+def wants_page(asked: protocol.ProtocolRequest, accept: str | None) -> bool:
     """A browser's request: HTML is the format chosen for every kind of result."""
     return all(fmt is not None and fmt.name == "html"
-               for fmt in (_chosen(asked, offered) for offered in QUERY_RESULT_FORMATS.values()))
+               for fmt in (chosen(asked, offered, accept)
+                           for offered in QUERY_RESULT_FORMATS.values()))
 
 
-def _chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...]) -> Format | None:
+def chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...],
+           accept: str | None) -> Format | None:
     """A ``format`` parameter naming one of ``offered`` wins over Accept. Clients send
     the same parameter whatever the kind of result (SPARQLWrapper sends ``xml`` for
     RDF/XML and for SPARQL XML alike), so one that names nothing here is passed over."""
@@ -182,7 +219,7 @@ def _chosen(asked: protocol.ProtocolRequest, offered: tuple[Format, ...]) -> For
         found = next((f for f in offered if f.is_named(word)), None)
         if found is not None:
             return found
-    return negotiate(request.headers.get("Accept"), offered)
+    return negotiate(accept, offered)
 
 
 def _page(ctx, asked: protocol.ProtocolRequest | None, query_names_dataset: bool):
@@ -225,7 +262,8 @@ def _table(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool) -> d
     (run and read whole: what the person waited for)."""
     started = time.perf_counter()
     answer = _run(ctx, asked, query_names_dataset,
-                  {"solutions": "json", "boolean": "json", "graph": "nt"}, HTML_ROWS)
+                  {"solutions": "json", "boolean": "json", "graph": "nt"}, HTML_ROWS,
+                  citation.answering(ctx.published.snapshot()))
     milliseconds = (time.perf_counter() - started) * 1000
     spool, _ = answer.body
     with spool:

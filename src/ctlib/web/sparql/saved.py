@@ -18,10 +18,9 @@ from ...sparql.examples import Example
 from ...sparql.guard import QueryRefused
 from ...sparql.parameters import ParameterError
 from ..core import errors, languages
-from ..core.cors import allow_any_origin
 from ..core.negotiation import negotiate
 from . import citation
-from .endpoint import EXPOSED, Problem, answer, wants_page
+from .endpoint import Problem, answer, common_headers, wants_page
 
 blueprint = Blueprint("saved", __name__)
 blueprint.context_processor(lambda: {"answered_from": citation.current()})
@@ -39,8 +38,9 @@ def _state_asked() -> None:
 
 @blueprint.after_request
 def _headers(response):
-    response.headers.update(citation.headers())
-    return allow_any_origin(response, EXPOSED)
+    response.headers.update(common_headers(current_app.extensions["ctlib"], citation.current(),
+                                           request.method))
+    return response
 
 
 @blueprint.get("/query/")
@@ -74,7 +74,7 @@ def saved(name: str):
         raise Problem(400, str(error)) from None
     except QueryRefused as refused:
         raise Problem(refused.status, refused.message) from None
-    if wants_page(asked):
+    if wants_page(asked, request.headers.get("Accept")):
         return _page(example, values, text)
     return answer(ctx, asked, False)
 
