@@ -8,14 +8,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pyshacl
 import pytest
+import requests
+from rdflib import Graph, Namespace, URIRef
 
 from ctlib.history import patches
 
 from .conftest import CTLIB, DATA, ROOT, cli_env
+from .server import running_server
+from .test_void_dcat import dcat_ap_shapes
 
 LISTING = ROOT / "data" / "library-listing.txt"
 EXTRA = DATA / "sparql-protocol" / "data1.nt"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
 
 def record(identifier: str, summary: str = "A report.") -> dict:
@@ -142,3 +148,46 @@ def test_a_failed_publication_leaves_no_patch_to_see(history, tmp_path):
 
 def test_no_patch_before_the_first_publication(tmp_path):
     assert patches.patch_files(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("patches-served")
+    sources = [LISTING, DATA / "unusual-ids.jsonl"]
+    with running_server(tmp, sources[:1], sources, sources) as base:
+        yield base, tmp
+
+
+def test_patches_are_served_as_the_files_they_are(served):
+    base, tmp = served
+    found = patches.patch_files(tmp / "var")
+    assert len(found) == 2
+    for patch in found:
+        response = requests.get(f"{base}dump/changes/{patch.name}", timeout=10)
+        assert response.status_code == 200
+        assert response.content == patch.path.read_bytes()
+        assert response.headers["Content-Type"] == "application/gzip"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["ETag"] == f'"{patch.sha256}"'
+        checksum = requests.get(f"{base}dump/changes/{patch.name}.sha256", timeout=10)
+        assert checksum.text == f"{hashlib.sha256(response.content).hexdigest()}  {patch.name}\n"
+    missing = requests.get(f"{base}dump/changes/20200101T000000000000Z.rdfp.gz", timeout=10)
+    assert missing.status_code == 404 and "/catalog" in missing.text
+
+
+def test_patches_are_listed_in_dcat_void_and_the_downloads_page(served):
+    base, tmp = served
+    found = patches.patch_files(tmp / "var")
+    catalog = Graph().parse(data=requests.get(f"{base}catalog.ttl", timeout=10).text,
+                            format="turtle")
+    void = requests.get(f"{base}.well-known/void.ttl", timeout=10).text
+    page = requests.get(f"{base}dump/", headers={"Accept": "text/html"}, timeout=10).text
+    for patch in found:
+        url = URIRef(f"{base}dump/changes/{patch.name}")
+        distribution = catalog.value(predicate=DCAT.downloadURL, object=url)
+        assert distribution is not None
+        assert str(catalog.value(distribution, DCAT.byteSize)) == str(patch.length)
+        assert f"<{url}>" in void or f"changes/{patch.name}" in void
+        assert f'href="/dump/changes/{patch.name}"' in page
+    conforms, _, text = pyshacl.validate(catalog, shacl_graph=dcat_ap_shapes())
+    assert conforms, text
