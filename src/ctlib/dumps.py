@@ -89,7 +89,7 @@ def write_dumps(store: ox.Store, generation_path: Path, written: GraphText | Non
     """Both dumps of ``store`` into the generation; returns the number of triples."""
     target = directory(generation_path)
     target.mkdir(exist_ok=True)
-    triples_file, quads_file = (_Compressor(target / dump.name, target / dump.checksum_name)
+    triples_file, quads_file = (Compressor(target / dump.name, target / dump.checksum_name)
                                 for dump in DUMPS)
     splitter = _Splitter(triples_file, quads_file)
     try:
@@ -145,7 +145,7 @@ class _Splitter:
     other byte is a newline (literals escape theirs), so naming the graph is one
     bytes.replace per block."""
 
-    def __init__(self, triples: _Compressor, quads: _Compressor):
+    def __init__(self, triples: Compressor, quads: Compressor):
         self.triples = triples
         self.quads = quads
         self.graph = ox.DefaultGraph()
@@ -179,7 +179,7 @@ class _Splitter:
             self.quads.put(block.replace(b" .\n", f" {self.graph} .\n".encode()))
 
 
-class _Compressor:
+class Compressor:
     """gzip one file on its own thread, its SHA-256 computed on the way to disk.
 
     The gzip header's time is zero, so the same store always gives the same bytes."""

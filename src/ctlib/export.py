@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode
 from .catalogue import Catalogue, CatalogueError
 from .dataset import facts
 from .formats import BY_NAME, for_path
+from .history import patches
 from .publish import owned_by_ingest
 from .rdf.namespaces import PREFIXES
 from .sparql import completions, examples
@@ -50,7 +51,9 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
                 raise CatalogueError(f"{path}: cannot load: {error}") from error
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
         store.flush()
-        facts.publish(store, catalogue.uris, generation.path, None, True, facts.now())
+        published = facts.now()
+        facts.publish(store, catalogue.uris, generation.path, None, True, published)
+        patches.write(catalogue.config.data_dir, generation, previous, published)
         if previous is not None:  # loaded graphs change neither the records nor their index
             for path in (previous.registry_path, previous.search_path):
                 if path.exists():  # not after loads alone, into a never ingested directory

@@ -21,6 +21,7 @@ from rdflib import Graph, Literal
 from .catalogue import Catalogue
 from .dataset import facts
 from .dumps import GraphText
+from .history import patches
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
@@ -145,6 +146,8 @@ class GenerationWriter:
         facts.publish(self.store, self.catalogue.uris, self.generation.path,
                         self.previous.path if self.previous else None,
                         changed, registry.info["ingested"], records_text)
+        patches.write(self.catalogue.config.data_dir, self.generation, self.previous,
+                      registry.info["ingested"])
         self.search.wait()  # a failed index write raises here, before anything is published
         self._complete(changed)
         del self.store

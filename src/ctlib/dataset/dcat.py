@@ -45,6 +45,8 @@ def catalog_graph(described: DescribedDataset) -> Graph:
     _dataset(graph, site, dataset, facts)
     for dump in described.dumps:
         _distribution(graph, site, dataset, dump, URIRef(f"{document}#{dump.dump.format.name}"))
+    for patch in described.patches:
+        _patch(graph, site, dataset, patch, URIRef(f"{document}#patch-{patch.generation}"))
     _service(graph, site, service, dataset)
     publisher(graph, site)
     _ranges(graph, site)
@@ -97,7 +99,6 @@ def _dataset(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts) -> 
 def _distribution(graph: Graph, site: Site, dataset: URIRef, dump: Written,
                   node: URIRef) -> None:
     fmt = dump.dump.format
-    checksum = URIRef(f"{node}-sha256")
     graph.add((dataset, dcat("distribution"), node))
     for predicate, value in (
             (RDF.type, dcat("Distribution")),
@@ -114,13 +115,40 @@ def _distribution(graph: Graph, site: Site, dataset: URIRef, dump: Written,
             (dcat("byteSize"), Literal(dump.size, datatype=XSD.nonNegativeInteger)),
             (DCTERMS.license, URIRef(site.licence)),
             (DCTERMS.modified, date_time(dump.modified.replace(microsecond=0).isoformat()
-                                         .replace("+00:00", "Z"))),
-            (URIRef(SPDX + "checksum"), checksum)):
+                                         .replace("+00:00", "Z")))):
         graph.add((node, predicate, value))
+    _checksum(graph, node, dump.sha256)
+
+
+def _patch(graph: Graph, site: Site, dataset: URIRef, patch, node: URIRef) -> None:
+    """An RDF Patch as a distribution: IANA registers no media type for it, so it is
+    named by the specification it conforms to."""
+    graph.add((dataset, dcat("distribution"), node))
+    for predicate, value in (
+            (RDF.type, dcat("Distribution")),
+            (DCTERMS.title, Literal(f"Changes of version {patch.generation} (RDF Patch), "
+                                    "gzip-compressed", lang="en")),
+            (DCTERMS.description, Literal(
+                f"The quads added and deleted by the ingest that published version "
+                f"{patch.generation}, from version {patch.previous}: applied to that "
+                "version's N-Quads dump, it gives this one's.", lang="en")),
+            (dcat("accessURL"), site.url(site.DUMPS)),
+            (dcat("downloadURL"), site.url(site.PATCHES + patch.name)),
+            (DCTERMS.conformsTo, URIRef(site.RDF_PATCH)),
+            (dcat("compressFormat"), URIRef(IANA + "application/gzip")),
+            (dcat("byteSize"), Literal(patch.length, datatype=XSD.nonNegativeInteger)),
+            (DCTERMS.license, URIRef(site.licence)),
+            (DCTERMS.issued, date_time(patch.published))):
+        graph.add((node, predicate, value))
+    _checksum(graph, node, patch.sha256)
+
+
+def _checksum(graph: Graph, distribution: URIRef, sha256: str) -> None:
+    checksum = URIRef(f"{distribution}-sha256")
+    graph.add((distribution, URIRef(SPDX + "checksum"), checksum))
     graph.add((checksum, RDF.type, URIRef(SPDX + "Checksum")))
     graph.add((checksum, URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")))
-    graph.add((checksum, URIRef(SPDX + "checksumValue"),
-               Literal(dump.sha256, datatype=XSD.hexBinary)))
+    graph.add((checksum, URIRef(SPDX + "checksumValue"), Literal(sha256, datatype=XSD.hexBinary)))
 
 
 def _service(graph: Graph, site: Site, service: URIRef, dataset: URIRef) -> None:
@@ -149,6 +177,7 @@ def _ranges(graph: Graph, site: Site) -> None:
             (_language(site), DCTERMS.LinguisticSystem),
             (site.url("def/regions/worldwide"), DCTERMS.Location),
             (URIRef(SPARQL_PROTOCOL), DCTERMS.Standard),
+            (URIRef(site.RDF_PATCH), DCTERMS.Standard),
             (URIRef(SPDX + "checksumAlgorithm_sha256"), URIRef(SPDX + "ChecksumAlgorithm")),
             (URIRef(IANA + "application/gzip"), DCTERMS.MediaType),
             (URIRef(DATA_THEME), SKOS.ConceptScheme)):

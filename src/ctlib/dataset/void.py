@@ -8,12 +8,24 @@ the same bytes, so every web worker sends the same ETag.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
 from ..dumps import Written
-from ..rdf.namespaces import DCMITYPE, DCTERMS, FOAF, OWL, PREFIXES, PROV, RDF, SKOS, VOID, XSD
+from ..rdf.namespaces import (
+    DCMITYPE,
+    DCTERMS,
+    FOAF,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+)
 from .facts import DatasetFacts
 
 VOCABULARIES = (DCTERMS, DCMITYPE, FOAF, SKOS, OWL, PROV)
@@ -45,6 +57,8 @@ class Site:
     DUMPS = "dump/"
     SPARQL = "sparql"
     RECORDS = "doc/record/"
+    PATCHES = "dump/changes/"
+    RDF_PATCH = "https://afs.github.io/rdf-patch/"
 
     def url(self, path: str) -> URIRef:
         return URIRef(self.base + path)
@@ -72,6 +86,9 @@ class DescribedDataset:
     dumps: list[Written]
     labels: dict[str, str]
     """The label of each concept of the subsets."""
+    patches: list = field(default_factory=list)
+    """The RDF Patches between the published generations (history.patches.PatchFile),
+    oldest first."""
 
 
 def void_graph(described: DescribedDataset) -> Graph:
@@ -81,7 +98,7 @@ def void_graph(described: DescribedDataset) -> Graph:
     graph.add((site.void, RDF.type, VOID.DatasetDescription))
     graph.add((site.void, DCTERMS.title, Literal(f"{site.title}: VoID description", lang="en")))
     graph.add((site.void, FOAF.primaryTopic, dataset))
-    _dataset(graph, site, dataset, facts, described.dumps)
+    _dataset(graph, site, dataset, facts, described.dumps, described.patches)
     publisher(graph, site)
     _class_partitions(graph, site, dataset, facts)
     _subsets(graph, site, dataset, facts, described.labels)
@@ -95,7 +112,7 @@ def target_name(space: str) -> str:
 
 
 def _dataset(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts,
-             dumps: list[Written]) -> None:
+             dumps: list[Written], patches: list) -> None:
     graph.add((dataset, RDF.type, VOID.Dataset))
     for predicate, value in (
             (DCTERMS.title, Literal(site.title, lang="en")),
@@ -114,10 +131,24 @@ def _dataset(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts,
     for dump in dumps:
         graph.add((dataset, VOID.dataDump, site.url(site.DUMPS + dump.dump.name)))
         graph.add((dataset, VOID.feature, URIRef(W3C_FORMATS + DUMP_FEATURES[dump.dump.format.name])))
+    for patch in patches:
+        _patch(graph, site, dataset, patch)
     for vocabulary in VOCABULARIES:
         graph.add((dataset, VOID.vocabulary, URIRef(str(vocabulary))))
     for example in facts.examples:
         graph.add((dataset, VOID.exampleResource, URIRef(example)))
+
+
+def _patch(graph: Graph, site: Site, dataset: URIRef, patch) -> None:
+    """A patch is no dump (VoID has no term for changes): the dataset points to it as
+    to something more about it, which says what it is."""
+    url = site.url(site.PATCHES + patch.name)
+    graph.add((dataset, RDFS.seeAlso, url))
+    graph.add((url, DCTERMS.conformsTo, URIRef(site.RDF_PATCH)))
+    graph.add((url, DCTERMS.issued, date_time(patch.published)))
+    graph.add((url, DCTERMS.title, Literal(f"The changes of version {patch.generation} from "
+                                           f"version {patch.previous} (RDF Patch, gzip)",
+                                           lang="en")))
 
 
 def date_time(iso: str) -> Literal:

@@ -29,6 +29,7 @@ from ..core.responses import Rendered, etag, rendered, respond
 from ..descriptions.rendering import serialize
 from ..descriptions.routes import format_links, link_header
 from . import dataset_page
+from .dumps import published_patches
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -101,7 +102,8 @@ def _described(snapshot, language: str | None) -> DescribedDataset:
                                  "next `ctlib ingest` writes it")
     return DescribedDataset(_site(_ctx()), facts, written,
                             _labels(snapshot.store, facts.subsets,
-                                    language or _ctx().config.language))
+                                    language or _ctx().config.language),
+                            published_patches())
 
 
 def _site(ctx) -> Site:
