@@ -13,7 +13,6 @@ in pieces as the client takes them: memory does not grow with its size.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from flask import Blueprint, current_app, render_template, request, send_file
 
 from ... import dumps
 from ...formats import BY_NAME
-from ..core import languages
+from ..core import digests, languages
 from ..core.errors import NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate
 from ..core.responses import etag, rendered, respond
@@ -66,8 +65,10 @@ def dump_file(name: str):
                          etag=f"{written.sha256}-sha256" if checksum else written.sha256,
                          last_modified=written.modified, max_age=None)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    # The dump's own hash, computed as it was written; a checksum file is a line.
+    response.headers[digests.REPR_DIGEST] = digests.repr_digest(path.read_bytes()) \
+        if checksum else digests.from_hex(written.sha256)
     if not checksum:
-        response.headers["Repr-Digest"] = f"sha-256=:{_base64(written.sha256)}:"
         response.headers["Link"] = f'<{_ctx().absolute("dump/" + dump.checksum_name)}>; ' \
                                    'rel="describedby"; type="text/plain"'
     return response
@@ -89,11 +90,6 @@ def _wants_html() -> bool:
 
 def _generation_path() -> Path:
     return _ctx().published.snapshot().path
-
-
-def _base64(hex_digest: str) -> str:
-    """RFC 9530's Repr-Digest carries the digest in base64."""
-    return base64.b64encode(bytes.fromhex(hex_digest)).decode()
 
 
 def _ctx():
