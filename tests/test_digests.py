@@ -110,6 +110,8 @@ def test_want_content_digest_gets_the_digest_of_the_content(base):
     assert "Content-Digest" not in without.headers
     refused, _ = fetch(base, "br", **{"Want-Content-Digest": "sha-256=0"})
     assert "Content-Digest" not in refused.headers
+    head, _ = fetch(base, "br", "HEAD", **{"Want-Content-Digest": "sha-256=5"})
+    assert "Content-Digest" not in head.headers and "Repr-Digest" in head.headers
 
 
 def test_a_range_has_the_representations_digest_and_no_content_digest(base):

@@ -10,7 +10,8 @@ answers with a body in memory gets it in ``add_repr_digest``.
 ``Want-Repr-Digest`` and ``Want-Content-Digest`` are answered by ``AnsweringWants``:
 SHA-256 is the only algorithm offered, and it is sent unless the client marks it not
 acceptable (``sha-256=0``). ``Content-Digest`` equals ``Repr-Digest`` on a whole
-response; a partial one (206) and a 304, which have other content or none, get none.
+response; a partial one (206), a 304 and a HEAD's, which have other content or none,
+get none.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class AnsweringWants:
         if wants_repr is None and wants_content is None:
             return self.app(environ, start_response)
         refuses_repr = wants_repr is not None and not _accepts_sha256(wants_repr)
-        adds_content = wants_content is not None and _accepts_sha256(wants_content)
+        adds_content = wants_content is not None and _accepts_sha256(wants_content) and \
+            environ["REQUEST_METHOD"] != "HEAD"
 
         def answering(status, headers, exc_info=None):
             wrapped = Headers(headers)
