@@ -16,7 +16,7 @@ from ..rdf.uris import Uris
 from ..rdf.xml_safe import xml_safe
 from ..sparql.pool import QueryPool
 from ..store import NoCatalogue, StoreUnavailable
-from .core import assets, counted, dates, errors, languages, sizes
+from .core import assets, counted, dates, digests, errors, languages, sizes
 from .core.compression import Compressing
 from .core.generational import PerGeneration
 from .descriptions import routes as descriptions
@@ -66,6 +66,8 @@ class WebContext:
 def create_app(config: Config | None = None) -> Flask:
     config = config or load_config()
     app = Flask(__name__)
+    # First registered, so run last: the digest is of the body every other hook left.
+    app.after_request(digests.add_repr_digest)
     app.extensions["ctlib"] = WebContext(config)
     app.jinja_env.globals["site_title"] = config.title
     app.jinja_env.finalize = _xml_safe
@@ -86,6 +88,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.wsgi_app = SparqlProtocol(app.wsgi_app, app.extensions["ctlib"])
     if config.compression:
         app.wsgi_app = Compressing(app.wsgi_app, app.extensions["ctlib"].cache)
+    app.wsgi_app = digests.AnsweringWants(app.wsgi_app)
     return app
 
 

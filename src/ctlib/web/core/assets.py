@@ -14,6 +14,8 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 from werkzeug.security import safe_join
 
+from . import digests
+
 FINGERPRINTED = re.compile(r"(?P<stem>.+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.[A-Za-z0-9]+)")
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
@@ -21,19 +23,20 @@ SHORT = "public, max-age=300"
 
 
 class Fingerprints:
-    """The hashed name of each file of ``folder``, read once per process (files do not
-    change under a running server; a deployment restarts it)."""
+    """The hashed name and the Repr-Digest of each file of ``folder``, read once per
+    process (files do not change under a running server; a deployment restarts it)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._names: dict[str, str] = {}
+        self._known: dict[str, tuple[str, str | None]] = {}
         self._lock = threading.Lock()
 
     def name(self, filename: str) -> str:
-        with self._lock:
-            if filename not in self._names:
-                self._names[filename] = self._hashed(filename)
-            return self._names[filename]
+        return self._read(filename)[0]
+
+    def digest(self, filename: str) -> str | None:
+        """The Repr-Digest of the file, None when there is no such file."""
+        return self._read(filename)[1]
 
     def original(self, requested: str) -> tuple[str, bool]:
         """The file a requested name serves, and whether that name is the current
@@ -45,14 +48,21 @@ class Fingerprints:
         original = match["stem"] + match["suffix"]
         return original, self.name(original) == requested
 
-    def _hashed(self, filename: str) -> str:
+    def _read(self, filename: str) -> tuple[str, str | None]:
+        with self._lock:
+            if filename not in self._known:
+                self._known[filename] = self._hashed(filename)
+            return self._known[filename]
+
+    def _hashed(self, filename: str) -> tuple[str, str | None]:
         # The name may come from a request: nothing outside the folder is read.
         joined = safe_join(str(self.folder), filename)
         if joined is None or not Path(joined).is_file():
-            return filename  # a missing file stays a 404
+            return filename, None  # a missing file stays a 404
         path = Path(joined)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        return f"{filename[:-len(path.name)]}{path.stem}.{digest}{path.suffix}"
+        sha256 = hashlib.sha256(path.read_bytes())
+        name = f"{filename[:-len(path.name)]}{path.stem}.{sha256.hexdigest()[:12]}{path.suffix}"
+        return name, digests.field(sha256.digest())
 
 
 def init_app(app: Flask) -> None:
@@ -67,6 +77,7 @@ def init_app(app: Flask) -> None:
         original, current = fingerprints.original(filename)
         response = send_from_directory(app.static_folder, original)
         response.headers["Cache-Control"] = IMMUTABLE if current else SHORT
+        response.headers[digests.REPR_DIGEST] = fingerprints.digest(original)
         return response
 
     app.view_functions["static"] = static

@@ -7,7 +7,8 @@ compressible response says ``Vary: Accept-Encoding``. So that a 304 answers exac
 the variant the client holds, the conditional headers are evaluated here, after the
 body is known, rather than by the view. Bodies with a strong ETag are compressed once
 and kept in the representation cache under that ETag; a large body (a SPARQL result)
-is compressed into a temporary file, so memory does not grow with it. Bodies of
+is compressed into a temporary file, so memory does not grow with it. Either way the
+compressed bytes' Repr-Digest replaces the identity one (digests.py). Bodies of
 unknown length (streams), partial content and files already compressed (the .gz
 dumps) pass as they are.
 """
@@ -15,6 +16,7 @@ dumps) pass as they are.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import tempfile
 import zlib
 from functools import lru_cache
@@ -25,6 +27,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import parse_accept_header, parse_date
 from werkzeug.wsgi import FileWrapper
 
+from .digests import REPR_DIGEST, field, repr_digest
 from .responses import not_modified
 
 CODINGS = ("br", "gzip")
@@ -121,8 +124,14 @@ class Compressing:
         if etag and coded:
             headers["ETag"] = coded_etag(etag, coding)
         if etag and _not_modified(status, headers, conditions):
+            if coded and not etag.startswith("W/"):
+                body = self._compressed(body, headers, coding, etag)  # for its digest
+            elif etag.startswith("W/"):
+                # Each rendering differs (weakly equal): this one's digest is not that
+                # of the body the client holds.
+                headers.remove(REPR_DIGEST)
             _close(body)
-            for name in ("Content-Length", "Content-Type"):
+            for name in ("Content-Length", "Content-Type", "Content-Encoding"):
                 headers.remove(name)
             status, body = "304 Not Modified", []
         elif coded:
@@ -134,23 +143,30 @@ class Compressing:
         return body
 
     def _compressed(self, body, headers: Headers, coding: str, etag: str | None):
-        """The body in ``coding``, ``headers`` changed to say so. ``etag`` (the
-        identity body's) names it in the cache when it is strong."""
+        """The body in ``coding``, ``headers`` changed to say so (its length and digest
+        are those of the compressed bytes, RFC 9530, 3). ``etag`` (the identity body's)
+        names it in the cache when it is strong: compressed and hashed once."""
         length = int(headers["Content-Length"])
         if length > MEMORY_BYTES:
-            coded, size = _compressed_file(body, coding)
+            coded, size, digest = _compressed_file(body, coding)
         else:
             whole = _read(body)
             if etag and not etag.startswith("W/"):
-                coded = self.cache.get(("coded", etag, length, coding),
-                                       lambda: compress(whole, coding))
+                coded, digest = self.cache.get(("coded", etag, length, coding),
+                                               lambda: _coded(whole, coding))
             else:
-                coded = compress(whole, coding)
+                coded, digest = _coded(whole, coding)
             size, coded = len(coded), [coded]
         headers["Content-Encoding"] = coding
         headers["Content-Length"] = str(size)
+        headers[REPR_DIGEST] = digest
         headers.remove("Accept-Ranges")  # ranges are served of the identity body only
         return coded
+
+
+def _coded(body: bytes, coding: str) -> tuple[bytes, str]:
+    coded = compress(body, coding)
+    return coded, repr_digest(coded)
 
 
 def _should_compress(status: str, headers: Headers) -> bool:
@@ -198,18 +214,26 @@ def _read(body) -> bytes:
 
 
 def _compressed_file(body, coding: str):
-    """A large body compressed piece by piece into a temporary file: (pieces, size)."""
+    """A large body compressed piece by piece into a temporary file: (pieces, size,
+    Repr-Digest)."""
     spool = tempfile.SpooledTemporaryFile(max_size=MEMORY_BYTES)
-    compressor = _compressor(coding)
+    sha256 = hashlib.sha256()
     try:
-        for piece in body:
-            spool.write(compressor.process(piece))
-        spool.write(compressor.finish())
+        for piece in _compressing(body, coding):
+            spool.write(piece)
+            sha256.update(piece)
     finally:
         _close(body)
     size = spool.tell()
     spool.seek(0)
-    return FileWrapper(spool, CHUNK_BYTES), size
+    return FileWrapper(spool, CHUNK_BYTES), size, field(sha256.digest())
+
+
+def _compressing(body, coding: str):
+    compressor = _compressor(coding)
+    for piece in body:
+        yield compressor.process(piece)
+    yield compressor.finish()
 
 
 def _close(body) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from werkzeug.http import http_date, parse_date
 
 from ...formats import Format
+from .digests import REPR_DIGEST, repr_digest
 
 CONDITIONAL_STATUSES = (200,)
 
@@ -23,7 +24,8 @@ class Rendered:
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...]
-    """Content-Type, ETag, Last-Modified, Vary, Link, CORS: the same for every request."""
+    """Content-Type, ETag, Repr-Digest, Last-Modified, Vary, Link, CORS: the same for
+    every request, so computed once, when the body is rendered."""
     etag: str
     last_modified: datetime | None
 
@@ -38,24 +40,27 @@ def etag(body: bytes, fmt: Format, language: str | None = None) -> str:
 
 def rendered(status: int, body: bytes, content_type: str, etag: str,
              last_modified: datetime | None, link: str, vary: str = "Accept") -> Rendered:
-    headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Vary", vary),
-               ("Link", link), ("Access-Control-Allow-Origin", "*")]
+    headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'),
+               (REPR_DIGEST, repr_digest(body)), ("Vary", vary), ("Link", link),
+               ("Access-Control-Allow-Origin", "*")]
     if last_modified is not None:
         headers.append(("Last-Modified", http_date(last_modified)))
     return Rendered(status, body, tuple(headers), etag, last_modified)
 
 
 def with_body(entry: Rendered, body: bytes, tag: str) -> Rendered:
-    """``entry`` with another body and its ETag ``tag``, every other header the same."""
-    headers = tuple(("ETag", f'"{tag}"') if name == "ETag" else (name, value)
-                    for name, value in entry.headers)
+    """``entry`` with another body, its ETag ``tag`` and its digest, every other header
+    the same."""
+    replaced = {"ETag": f'"{tag}"', REPR_DIGEST: repr_digest(body)}
+    headers = tuple((name, replaced.get(name, value)) for name, value in entry.headers)
     return replace(entry, body=body, headers=headers, etag=tag)
 
 
 def respond(entry: Rendered, if_none_match: str | None, if_modified_since: str | None,
             content_location: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
     """(status, headers, body) for a GET of ``entry``; a HEAD sends the same without
-    the body (the WSGI server or the caller leaves it out)."""
+    the body (the WSGI server or the caller leaves it out). A 304 keeps the 200's
+    Repr-Digest: the client can check the body it holds against it."""
     headers = list(entry.headers)
     if content_location:
         headers.append(("Content-Location", content_location))

@@ -17,7 +17,6 @@ published patch never changes, so it may be cached for good. The page lists them
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from datetime import datetime
 from functools import lru_cache
@@ -28,7 +27,7 @@ from flask import Blueprint, current_app, render_template, request, send_file
 from ... import dumps
 from ...formats import BY_NAME
 from ...history import patches
-from ..core import languages
+from ..core import digests, languages
 from ..core.errors import NotFound, ServiceUnavailable
 from ..core.negotiation import negotiate
 from ..core.responses import etag, rendered, respond
@@ -108,8 +107,10 @@ def _file(path: Path, sha256: str, modified: datetime, checksum_path: str, check
                          etag=f"{sha256}-sha256" if checksum else sha256,
                          last_modified=modified, max_age=None)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    # The file's own hash, computed as it was written; a checksum file is a line.
+    response.headers[digests.REPR_DIGEST] = digests.repr_digest(path.read_bytes()) \
+        if checksum else digests.from_hex(sha256)
     if not checksum:
-        response.headers["Repr-Digest"] = f"sha-256=:{_base64(sha256)}:"
         response.headers["Link"] = f'<{_ctx().absolute(checksum_path)}>; ' \
                                    'rel="describedby"; type="text/plain"'
     return response
@@ -131,11 +132,6 @@ def _wants_html() -> bool:
 
 def _generation_path() -> Path:
     return _ctx().published.snapshot().path
-
-
-def _base64(hex_digest: str) -> str:
-    """RFC 9530's Repr-Digest carries the digest in base64."""
-    return base64.b64encode(bytes.fromhex(hex_digest)).decode()
 
 
 def _ctx():

@@ -8,6 +8,8 @@ negotiated format. Browsers get the query page with the results as a table.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import tempfile
 import time
 from contextlib import contextmanager
@@ -28,7 +30,7 @@ from ...sparql.forward import Forwarded
 from ...sparql.guard import QueryRefused
 from ...sparql.pool import Answer, QueryFailed, QueryStopped
 from ...sparql.service_description import service_description
-from ..core import errors, languages
+from ..core import digests, errors, languages
 from ..core.cors import cors_headers
 from ..core.languages import N_
 from ..core.negotiation import negotiate
@@ -138,6 +140,7 @@ def result(ctx, asked: protocol.ProtocolRequest, query_names_dataset: bool,
     body, size = answer.body
     rows, truncated = answer.end
     headers = {"Content-Type": fmt.content_type, "Vary": "Accept", "Content-Length": str(size),
+               digests.REPR_DIGEST: answer.digest,
                "X-SPARQL-Row-Limit": str(ctx.config.sparql_max_rows)}
     if asked.formats:  # named in the URL: what the query page's downloads ask for
         headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
@@ -155,16 +158,18 @@ def common_headers(ctx, snapshot: Snapshot | None, method: str) -> dict[str, str
 class Whole:
     """A query's whole result, read from the query process as fast as it is written, so
     the process is free for the next query however slowly the client reads, and the
-    headers can say how many rows there were before the body is sent."""
+    headers can say how many rows there were, and the body's digest, before the body
+    is sent."""
 
     def __init__(self, answer: Answer | Forwarded, timeout: float):
         self.kind, self.format_name = answer.kind, answer.format_name
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)
+        sha256 = hashlib.sha256()
         try:
             with _problems(timeout):
-                spool.write(answer.first)
-                for chunk in answer.rest():
+                for chunk in itertools.chain((answer.first,), answer.rest()):
                     spool.write(chunk)
+                    sha256.update(chunk)
         except BaseException:
             spool.close()
             raise
@@ -174,6 +179,8 @@ class Whole:
         """(rows, truncated)"""
         self.body = spool, spool.tell()
         """The result (a file at its start) and its size in bytes."""
+        self.digest = digests.field(sha256.digest())
+        """Its Repr-Digest."""
         spool.seek(0)
 
 
