@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, RDF, SKOS, VOID
+from .rdf.xml_safe import xml_safe_triples
 
 LINK_DETAILS = tuple(ox.NamedNode(str(p)) for p in (
     RDF.type, SKOS.prefLabel, FOAF.name, SKOS.inScheme, SKOS.notation))
@@ -90,3 +91,12 @@ def _document(subject, document, dataset: str, licence: str | None,
                                  ox.Literal(modified, datatype=ox.NamedNode(
                                      "http://www.w3.org/2001/XMLSchema#dateTime"))))
     return triples
+
+
+def canonical_ntriples(triples) -> bytes:
+    """The one N-Triples form of a description: what /doc/{kind}/{id}.nt serves and
+    the record history stores and hashes (history/versions.py). Lines sorted as bytes,
+    so the same graph always gives the same bytes; literals made xml_safe, as in every
+    other format."""
+    text = ox.serialize(list(xml_safe_triples(triples)), format=ox.RdfFormat.N_TRIPLES)
+    return b"".join(line + b"\n" for line in sorted(text.split(b"\n")) if line)
