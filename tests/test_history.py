@@ -8,7 +8,7 @@ from ctlib.history.versions import History
 from ctlib.ingest import ingest
 from ctlib.store import EmbeddedStore
 
-from .conftest import into_the_next_second
+from .conftest import DATA, ROOT, into_the_next_second
 
 RECORDS = {
     "A": {"id": "A", "title": "Alpha Guidance on Borders", "year": 2020,
@@ -92,3 +92,21 @@ def test_ingests_record_each_version_as_served(catalogue, tmp_path):
     current = EmbeddedStore(catalogue.config.data_dir).current()
     assert current.id == third.id
     assert [v.record for v in history.state(third.id)] == ["A", "B", "C"]
+
+
+def test_descriptions_read_by_pattern_are_those_read_by_sparql(catalogue):
+    """The history describes records by pattern (describe.Found), the web by one SPARQL
+    query: both must give the very same bytes, or the hashes published would lie."""
+    from ctlib.describe import Found, canonical_ntriples, describe
+    ingest([ROOT / "data" / "library-listing.txt", DATA / "unusual-ids.jsonl"], catalogue)
+    store = EmbeddedStore(catalogue.config.data_dir).open()
+    uris, found = catalogue.uris, Found(store)
+    history = History.open(catalogue.config.data_dir)
+    records = [v.record for v in history.state(history.latest())]
+    assert len(records) > 10
+    for record in records:
+        arguments = (store, str(uris.record(record)), uris.document("record", record),
+                     uris.dataset, catalogue.config.licence)
+        by_sparql, by_pattern = describe(*arguments), describe(*arguments, found)
+        assert canonical_ntriples(by_pattern.triples) == canonical_ntriples(by_sparql.triples)
+        assert by_pattern.triples == by_sparql.triples

@@ -7,15 +7,16 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from ..describe import canonical_ntriples, describe
+from ..describe import Found, canonical_ntriples, describe
 from ..rdf.uris import Uris
 
 
 def canonical_descriptions(store: ox.Store, uris: Uris, licence: str | None,
                            records: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
     """(record, its canonical N-Triples), None for a record withdrawn or not there."""
+    found = Found(store)
     for record in records:
-        found = describe(store, str(uris.record(record)), uris.document("record", record),
-                         uris.dataset, licence)
-        yield record, None if found is None or found.withdrawn else \
-            canonical_ntriples(found.triples)
+        description = describe(store, str(uris.record(record)),
+                               uris.document("record", record), uris.dataset, licence, found)
+        yield record, None if description is None or description.withdrawn else \
+            canonical_ntriples(description.triples)

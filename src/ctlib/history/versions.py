@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS versions (
     length INTEGER,
     body BLOB,
     PRIMARY KEY (record, generation)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS versions_of_generation ON versions (generation, record);
 """
 
