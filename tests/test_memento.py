@@ -28,8 +28,8 @@ def server(tmp_path_factory):
         yield base
 
 
-def timemap(base: str, identifier: str) -> list[tuple[str, dict]]:
-    answer = requests.get(f"{base}doc/record/{identifier}/timemap", timeout=10)
+def timemap(url: str) -> list[tuple[str, dict]]:
+    answer = requests.get(url, timeout=10)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("application/link-format")
     return [(m.group(1), dict(re.findall(r'(\w+)="([^"]*)"', m.group(2))))
@@ -37,7 +37,8 @@ def timemap(base: str, identifier: str) -> list[tuple[str, dict]]:
 
 
 def mementos(base: str, identifier: str) -> list[tuple[str, datetime]]:
-    return [(uri, parse_date(attrs["datetime"])) for uri, attrs in timemap(base, identifier)
+    return [(uri, parse_date(attrs["datetime"]))
+            for uri, attrs in timemap(f"{base}doc/record/{identifier}/timemap")
             if "memento" in attrs["rel"].split()]
 
 
@@ -49,7 +50,7 @@ def gate(url: str, when: datetime) -> requests.Response:
 def test_timemap_lists_every_version_of_a_record_changed_once(server):
     found = mementos(server, "A")
     assert len(found) == 2 and found[0][1] < found[1][1]
-    rels = {attrs["rel"] for _, attrs in timemap(server, "A")}
+    rels = {attrs["rel"] for _, attrs in timemap(f"{server}doc/record/A/timemap")}
     assert {"original timegate", "self", "memento first", "memento last"} <= rels
 
 
@@ -113,3 +114,14 @@ def test_bad_accept_datetime_and_unknown_versions_say_what_is_wrong(server):
     missing = requests.get(server + "doc/record/A/versions/20200101T000000000000Z", timeout=10)
     assert missing.status_code == 404 and "timemap" in missing.text
     assert requests.get(server + "doc/record/nothing/timemap", timeout=10).status_code == 404
+
+
+def test_dataset_timemap_names_each_publication_by_its_patch(server):
+    links = timemap(f"{server}dump/timemap")
+    assert links[0] == (f"{server}.well-known/void", {"rel": "original"})
+    found = [(uri, attrs) for uri, attrs in links if "memento" in attrs["rel"]]
+    assert len(found) == 3
+    assert all(re.fullmatch(rf"{re.escape(server)}dump/changes/\d{{8}}T\d{{12}}Z\.rdfp\.gz", uri)
+               for uri, _ in found)
+    assert [parse_date(a["datetime"]) for _, a in found] == \
+        sorted(parse_date(a["datetime"]) for _, a in found)

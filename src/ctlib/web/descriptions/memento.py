@@ -3,6 +3,7 @@
 /id/record/{id} and /doc/record/{id}    TimeGates: Accept-Datetime -> 302 to a version
 /doc/record/{id}/versions/{generation}  a Memento, negotiated like every description
 /doc/record/{id}/timemap                its TimeMap (application/link-format)
+/dump/timemap                           the dataset's TimeMap, over publications
 
 A TimeGate asked for an instant before the first version redirects to the first: RFC
 7089 (section 4.1.1) leaves the choice of the "best" Memento to the server, and the
@@ -72,15 +73,36 @@ def time_gate(identifier: str):
 
 @blueprint.get("/doc/record/<path:identifier>/timemap")
 def timemap(identifier: str):
-    versions = _versions(identifier)
+    return _timemap(record_links(identifier)[0], _path(identifier, "timemap"),
+                    [(_path(identifier, f"versions/{v.generation}"), v.published)
+                     for v in _versions(identifier)])
+
+
+@blueprint.get("/dump/timemap")
+def dataset_timemap():
+    """The dataset's TimeMap: each publication's memento is the RDF Patch that made it
+    from the one before (the first, from nothing), so applying them in order up to one
+    rebuilds the dataset as it was then; the dumps themselves are only kept for
+    CTLIB_KEEP_GENERATIONS generations."""
     ctx = _ctx()
-    links = record_links(identifier)
-    links[1] = (f'<{ctx.absolute(_path(identifier, "timemap"))}>; rel="self"; '
-                f'type="application/link-format"; from="{_http(versions[0])}"; '
-                f'until="{_http(versions[-1])}"')
-    links += [f'<{ctx.absolute(_path(identifier, f"versions/{v.generation}"))}>; '
-              f'rel="{_relation(n, len(versions))}"; datetime="{_http(v)}"'
-              for n, v in enumerate(versions)]
+    served = ctx.published.snapshot().generation
+    published = [g for g in _history().generations() if g.id <= served]
+    if not published:
+        raise NotFound("no publication is recorded in the history yet")
+    return _timemap(f'<{ctx.absolute(".well-known/void")}>; rel="original"', "dump/timemap",
+                    [(f"dump/changes/{g.id}.rdfp.gz", g.published) for g in published])
+
+
+def _timemap(original: str, path: str, mementos: list[tuple[str, str]]):
+    """An application/link-format TimeMap (RFC 7089, section 5): the ``original`` link,
+    then ``mementos`` (path, ISO publication time) oldest first."""
+    ctx = _ctx()
+    first, last = _http(mementos[0][1]), _http(mementos[-1][1])
+    links = [original,
+             f'<{ctx.absolute(path)}>; rel="self"; type="application/link-format"; '
+             f'from="{first}"; until="{last}"']
+    links += [f'<{ctx.absolute(memento)}>; rel="{_relation(n, len(mementos))}"; '
+              f'datetime="{_http(when)}"' for n, (memento, when) in enumerate(mementos)]
     response = current_app.response_class(",\n".join(links) + "\n", content_type=LINK_FORMAT)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -98,7 +120,7 @@ def version(identifier: str, name: str):
     if fmt is None or fmt not in DESCRIPTION_FORMATS:
         raise NotAcceptable(f"/{path} is available as: "
                             + ", ".join(f.media_type for f in DESCRIPTION_FORMATS))
-    headers = {"Memento-Datetime": _http(found), "Vary": "Accept",
+    headers = {"Memento-Datetime": _http(found.published), "Vary": "Accept",
                "Access-Control-Allow-Origin": "*",
                "Link": ", ".join(record_links(identifier) + [
                    f'<{_ctx().absolute(f"{path}.{f.extension}")}>; rel="alternate"; '
@@ -151,5 +173,5 @@ def _relation(n: int, count: int) -> str:
     return "memento" + (" first" if n == 0 else "") + (" last" if n == count - 1 else "")
 
 
-def _http(found: Version) -> str:
-    return http_date(datetime.fromisoformat(found.published.replace("Z", "+00:00")))
+def _http(published: str) -> str:
+    return http_date(datetime.fromisoformat(published.replace("Z", "+00:00")))
