@@ -45,8 +45,10 @@ def test_negotiated_document(base, accept, media_type):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
     # A page's labels also follow Accept-Language (tests/test_languages.py); RDF has them all.
-    assert response.headers["Vary"] == ("Accept, Accept-Language, Cookie, Accept-Encoding"
-                                        if media_type == "text/html" else "Accept, Accept-Encoding")
+    # A record's description is also its TimeGate (tests/test_memento.py).
+    assert response.headers["Vary"] == (
+        "Accept, Accept-Language, Cookie, Accept-Datetime, Accept-Encoding"
+        if media_type == "text/html" else "Accept, Accept-Datetime, Accept-Encoding")
     extension = next(f.extension for f in DESCRIPTION_FORMATS if f.media_type == media_type)
     assert response.headers["Content-Location"] == f"{base}doc/record/{RECORD}.{extension}"
     assert response.headers["Access-Control-Allow-Origin"] == "*"

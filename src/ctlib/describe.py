@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, RDF, SKOS, VOID
+from .rdf.xml_safe import xml_safe_triples
 
 LINK_DETAILS = tuple(ox.NamedNode(str(p)) for p in (
     RDF.type, SKOS.prefLabel, FOAF.name, SKOS.inScheme, SKOS.notation))
@@ -36,11 +37,12 @@ class Description:
 
 
 def describe(store: ox.Store, subject: str, document: str | None, dataset: str,
-             licence: str | None) -> Description | None:
+             licence: str | None, found: "Found | None" = None) -> Description | None:
     """None when the store says nothing about ``subject``. Without a ``document`` (the
-    /def/ URIs, which are their own descriptions) no document metadata is added."""
+    /def/ URIs, which are their own descriptions) no document metadata is added.
+    ``found`` reads the triples (by default one SPARQL query: see _found)."""
     node = ox.NamedNode(subject)
-    own, linked = _found(store, node)
+    own, linked = found(node) if found is not None else _found(store, node)
     if not own:
         return None
     modified = next((t.object.value for t in own if t.predicate == _MODIFIED), None)
@@ -62,6 +64,38 @@ def _found(store: ox.Store, node: ox.NamedNode) -> tuple[list[ox.Triple], list[o
         triple = ox.Triple(row["s"], row["p"], row["o"])
         (own if row["s"] == node else linked).add(triple)
     return sorted(own, key=str), sorted(linked, key=_linked_order)
+
+
+class Found:
+    """The triples of many resources of one local store, as _found gives them, read by
+    pattern with the details of each linked resource read once: describing every record
+    of a publication for the history (history/recording.py) by SPARQL took 3-4 ms a
+    record, most of it turning rows into triples, the vocabulary's labels each time."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.details: dict[ox.NamedNode, set[ox.Triple]] = {}
+
+    def __call__(self, node: ox.NamedNode) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        own = self._triples(node)
+        linked: set[ox.Triple] = set()
+        for triple in own:
+            linked_to = triple.object
+            if isinstance(linked_to, ox.NamedNode) and triple.predicate != _TYPE and \
+                    linked_to != node:
+                linked |= self._details(linked_to)
+        return sorted(own, key=str), sorted(linked, key=_linked_order)
+
+    def _triples(self, node: ox.NamedNode) -> set[ox.Triple]:
+        return {ox.Triple(q.subject, q.predicate, q.object)
+                for q in self.store.quads_for_pattern(node, None, None)}
+
+    def _details(self, node: ox.NamedNode) -> set[ox.Triple]:
+        known = self.details.get(node)
+        if known is None:
+            known = self.details[node] = {t for t in self._triples(node)
+                                          if t.predicate in _DETAIL_ORDER}
+        return known
 
 
 _FOUND = ("SELECT DISTINCT ?s ?p ?o WHERE {{ {{ {node} ?p ?o BIND ({node} AS ?s) }} UNION "
@@ -90,3 +124,12 @@ def _document(subject, document, dataset: str, licence: str | None,
                                  ox.Literal(modified, datatype=ox.NamedNode(
                                      "http://www.w3.org/2001/XMLSchema#dateTime"))))
     return triples
+
+
+def canonical_ntriples(triples) -> bytes:
+    """The one N-Triples form of a description: what /doc/{kind}/{id}.nt serves and
+    the record history stores and hashes (history/versions.py). Lines sorted as bytes,
+    so the same graph always gives the same bytes; literals made xml_safe, as in every
+    other format."""
+    text = ox.serialize(list(xml_safe_triples(triples)), format=ox.RdfFormat.N_TRIPLES)
+    return b"".join(line + b"\n" for line in sorted(text.split(b"\n")) if line)

@@ -22,6 +22,8 @@ from .catalogue import Catalogue
 from .dataset import facts
 from .dumps import GraphText
 from .history import patches
+from .history.recording import canonical_descriptions
+from .history.versions import History
 from .rdf import ntriples
 from .rdf.namespaces import DCTERMS, FOAF, OWL, PROV, XSD
 from .registry import Entry, Registry
@@ -77,6 +79,7 @@ class GenerationWriter:
                                   self.previous.search_path if self.previous else None)
         self.dropped_any = False
         self.added = 0
+        self.written: list[str] = []
         self._start_file()
 
     def _start_file(self) -> None:
@@ -93,6 +96,7 @@ class GenerationWriter:
         self.checked.write(self._once(subject, nt) + _modified(subject, entry))
         self.search.add(entry.id, entry.first_published, searchable)
         self.added += 1
+        self.written.append(entry.id)
         known = self.before.entries.get(entry.id)
         if known is not None and known.published:
             self.replaced.append(entry.id)
@@ -150,10 +154,26 @@ class GenerationWriter:
                       registry.info["ingested"])
         self.search.wait()  # a failed index write raises here, before anything is published
         self._complete(changed)
+        self._record_history(registry, withdrawn)
         del self.store
         for path in self.checked_files:
             path.unlink()
         registry.write(self.generation.registry_path, since=self.before)
+
+    def _record_history(self, registry: Registry, withdrawn: list[str]) -> None:
+        """Every record this ingest wrote or withdrew, as the history's next versions:
+        every record ever published when the history does not end with the generation
+        this one follows (the first publication, or a history started late)."""
+        history = History.for_writing(self.catalogue.config.data_dir)
+        try:
+            previous = self.previous.id if self.previous else None
+            follows = previous is not None and history.latest() == previous
+            records = self.written + withdrawn if follows else list(registry.entries)
+            history.publish(self.generation.id, previous, registry.info["ingested"],
+                            canonical_descriptions(self.store, self.catalogue.uris,
+                                                   self.catalogue.config.licence, records))
+        finally:
+            history.close()
 
     def _complete(self, changed: bool) -> None:
         """The editor's completions: the published generation's, linked, when nothing

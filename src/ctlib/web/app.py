@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from ..config import Config, load_config
+from ..history.versions import History
 from ..published.nearby import NearbyIdentifiers
 from ..published.records import ConceptMembers
 from ..published.snapshot import Published
@@ -19,6 +20,7 @@ from ..store import NoCatalogue, StoreUnavailable
 from .core import assets, counted, dates, digests, errors, languages, sizes
 from .core.compression import Compressing
 from .core.generational import PerGeneration
+from .descriptions import memento
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
@@ -43,6 +45,8 @@ class WebContext:
         self.nearby = NearbyIdentifiers(self.uris, config.language)
         self.search_indexes = PerGeneration(search.search_index)
         self.completers = PerGeneration(sparql_completions.completer)
+        self.history = PerGeneration(lambda snapshot: History.open(config.data_dir))
+        """The record history, for Memento (reopened per generation: it grows with each)."""
         self.dataset_uri = self.uris.dataset
         self._query_pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
@@ -79,7 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
     for unavailable in (NoCatalogue, StoreUnavailable):
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
-    for room in (descriptions, collections, sitemaps, home, sparql, sparql_completions,
+    for room in (memento, descriptions, collections, sitemaps, home, sparql, sparql_completions,
                  saved_queries, search, browse, dumps, dataset, oai, favicon, reconcile):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)

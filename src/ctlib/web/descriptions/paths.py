@@ -36,6 +36,8 @@ class Target:
     """The document's URI for /doc/ paths; /def/ URIs are their own description."""
     offered: tuple[Format, ...] = DESCRIPTION_FORMATS
     """What it is served in: records are also cited (BibTeX, RIS, CSL-JSON)."""
+    record: str | None = None
+    """The record's identifier, when it is a record's description (it has versions)."""
 
 
 def parse_target(path: str, uris: Uris) -> Target | None:
@@ -50,7 +52,8 @@ def parse_target(path: str, uris: Uris) -> Target | None:
         offered = RECORD_FORMATS if kind == "record" else DESCRIPTION_FORMATS
         _check_offered(canonical, fixed, offered)
         return Target(str(getattr(uris, kind)(identifier)), canonical, fixed,
-                      uris.document(kind, identifier), offered)
+                      uris.document(kind, identifier), offered,
+                      identifier if kind == "record" else None)
     if path.startswith("/def/"):
         name, fixed = split_extension(path[len("/def/"):])
         parts = name.split("/")

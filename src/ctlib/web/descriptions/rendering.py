@@ -18,7 +18,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
-from ...describe import Description
+from ...describe import Description, canonical_ntriples
 from ...formats import Format
 from ...rdf.namespaces import PREFIXES
 from ...rdf.xml_safe import xml_safe_triples
@@ -35,6 +35,8 @@ def serialize(description: Description, fmt: Format, context_url: str) -> bytes:
     """Every RDF document of the web (descriptions, collections, searches, VoID, DCAT).
     Its literals are made xml_safe in every format, not only in RDF/XML: all formats
     carry the same terms."""
+    if fmt.name == "nt":
+        return canonical_ntriples(description.triples)
     triples = list(xml_safe_triples(description.triples))
     if fmt.name == "jsonld":
         return _jsonld(triples, context_url)

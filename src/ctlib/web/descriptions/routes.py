@@ -33,6 +33,7 @@ from ..core.parameters import MAX_PAGE, whole_number
 from ..core.responses import Rendered, etag, rendered, respond, with_body
 from .citations import WRITERS
 from .concept_page import concept_view
+from .memento import asks_for_a_time, record_links, time_gate
 from .not_found import suggestions
 from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
@@ -51,8 +52,12 @@ def _ctx():
 def thing(kind: str, identifier: str):
     if kind not in KINDS:
         raise NotFound(f"there is no kind of thing called {kind!r}; kinds: {', '.join(KINDS)}")
+    if kind == "record" and asks_for_a_time():
+        return time_gate(identifier)
     response = redirect(_ctx().uris.document(kind, identifier), 303)
-    response.headers["Vary"] = "Accept"
+    response.headers["Vary"] = "Accept, Accept-Datetime" if kind == "record" else "Accept"
+    if kind == "record":
+        response.headers["Link"] = ", ".join(record_links(identifier))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -64,6 +69,8 @@ def description(name: str):
         target = parse_target(request.path, _ctx().uris)
     except NotATarget as error:
         raise NotFound(str(error)) from None
+    if target.record is not None and target.fixed is None and asks_for_a_time():
+        return time_gate(target.record)
     return _serve(target)
 
 
@@ -141,9 +148,13 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
     else:
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
+    vary = languages.vary(language)
+    link = link_header(target.path, target.offered)
+    if target.record is not None:
+        vary += ", Accept-Datetime"
+        link = ", ".join([link, *record_links(target.record)])
     return rendered(status, body, content_type, etag(body, fmt, language),
-                    _datetime(modified), link_header(target.path, target.offered),
-                    vary=languages.vary(language))
+                    _datetime(modified), link, vary=vary)
 
 
 def _html(snapshot, description: Description, page_number: int, language: str,
