@@ -16,7 +16,7 @@ LAYERS = (
     ("ctlib.records",),
     ("ctlib.rdf",),
     ("ctlib.sparql_cache", "ctlib.registry", "ctlib.dumps", "ctlib.describe", "ctlib.search"),
-    ("ctlib.validation", "ctlib.store", "ctlib.dataset"),
+    ("ctlib.validation", "ctlib.store", "ctlib.dataset", "ctlib.history"),
     ("ctlib.checking", "ctlib.published", "ctlib.sparql"),
     ("ctlib.catalogue", "ctlib.oai"),
     ("ctlib.publish",),

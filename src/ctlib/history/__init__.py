@@ -1,0 +1,1 @@
+"""Published history: every version of every record, and the patches between generations."""
