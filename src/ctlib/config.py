@@ -169,6 +169,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oai_page_size", 100,
             "Records in one OAI-PMH ListRecords response; ListIdentifiers gives five times "
             "as many headers.", _positive_int),
+    Setting("activity_page_size", 1000,
+            "Changes on one page of the change feed, /activity/.", _positive_int),
     Setting("store", "",
             "URL of a SPARQL 1.1 server to publish to and read from (Query, Update and "
             "Graph Store protocols); empty: the embedded store in CTLIB_DATA_DIR.", _url),

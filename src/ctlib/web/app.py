@@ -24,7 +24,7 @@ from .descriptions import memento
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
-from .harvest import collections, dataset, dumps, oai, sitemaps
+from .harvest import activity, collections, dataset, dumps, oai, resourcesync, sitemaps
 from .people import browse, favicon, home, search
 from .reconcile import routes as reconcile
 from .sparql import completions as sparql_completions
@@ -84,7 +84,8 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_error_handler(unavailable, lambda error: errors.render_problem(
             errors.ServiceUnavailable(str(error))))
     for room in (memento, descriptions, collections, sitemaps, home, sparql, sparql_completions,
-                 saved_queries, search, browse, dumps, dataset, oai, favicon, reconcile):
+                 saved_queries, search, browse, dumps, dataset, oai, resourcesync, activity,
+                 favicon, reconcile):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

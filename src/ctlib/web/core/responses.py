@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flask import current_app, request
 from werkzeug.http import http_date, parse_date
 
 from ...formats import Format
@@ -69,6 +70,13 @@ def respond(entry: Rendered, if_none_match: str | None, if_modified_since: str |
         return 304, [h for h in headers if h[0] != "Content-Type"], b""
     headers.append(("Content-Length", str(len(entry.body))))
     return entry.status, headers, entry.body
+
+
+def answer(entry: Rendered):
+    """The response to the current GET (or HEAD) of ``entry``."""
+    status, headers, body = respond(entry, request.headers.get("If-None-Match"),
+                                    request.headers.get("If-Modified-Since"), None)
+    return current_app.response_class(body, status=status, headers=headers)
 
 
 def not_modified(etag: str, last_modified: datetime | None, if_none_match: str | None,

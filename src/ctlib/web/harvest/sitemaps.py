@@ -13,14 +13,14 @@ from itertools import islice
 from typing import Iterator
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 
 from ... import __version__
 from ...formats import Format
 from ...published.records import RecordIndex, Selection
 from ...rdf.namespaces import SKOS
 from ..core.errors import NotFound
-from ..core.responses import Rendered, etag, rendered, respond
+from ..core.responses import Rendered, answer, etag, rendered
 from .collections import modified_time, record_page
 
 blueprint = Blueprint("sitemaps", __name__)
@@ -43,18 +43,18 @@ def _ctx():
 @blueprint.get("/robots.txt")
 def robots():
     body = f"User-agent: *\nAllow: /\n\nSitemap: {_ctx().absolute('sitemap.xml')}\n".encode()
-    return _answer(rendered(200, body, ROBOTS.content_type, etag(body, ROBOTS), None,
+    return answer(rendered(200, body, ROBOTS.content_type, etag(body, ROBOTS), None,
                             _canonical("robots.txt")))
 
 
 @blueprint.get("/sitemap.xml")
 def sitemap():
-    return _answer(_cached(None))
+    return answer(_cached(None))
 
 
 @blueprint.get("/sitemap-<int:number>.xml")
 def sitemap_part(number: int):
-    return _answer(_cached(number))
+    return answer(_cached(number))
 
 
 def _cached(number: int | None) -> Rendered:
@@ -122,12 +122,6 @@ def _index(entries, size: int) -> bytes:
 def _document(root: str, children: str) -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{NAMESPACE}">\n'
             f"{children}</{root}>\n").encode("utf-8")
-
-
-def _answer(entry: Rendered):
-    status, headers, body = respond(entry, request.headers.get("If-None-Match"),
-                                    request.headers.get("If-Modified-Since"), None)
-    return current_app.response_class(body, status=status, headers=headers)
 
 
 def _canonical(path: str) -> str:
