@@ -102,7 +102,7 @@ def run(job: Job, conn, stores: dict[str, ox.Store]) -> None:
     try:
         result = _query(_open(job.store_path, stores), job)
     except SyntaxError as error:
-        conn.send(("error", 400, f"the query is not valid SPARQL 1.1: {syntax.explained(error)}"))
+        conn.send(("error", 400, syntax.refusal(error)))
         return
     except (OSError, ValueError, RuntimeError) as error:
         conn.send(("error", 400, f"the query cannot be run: {error}"))

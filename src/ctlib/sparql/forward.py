@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from ..rdf.sparql_words import TOKENS
 from ..store.remote import RemoteGraphs, StoreRefused, StoreTimeout, StoreUnavailable
+from . import syntax
 from .evaluation import Job, send
 from .pool import QueryFailed, QueryStopped
 from .results import Solutions
@@ -60,10 +61,9 @@ class Forwarded:
         except _Cancelled:
             pass
         except StoreTimeout as error:  # its read timeout and our deadline are one instant
-            self.messages.send(("stopped", str(error)))
+            self.messages.send(("stopped", f"the query ran out of time ({error})"))
         except StoreRefused as error:
-            self.messages.send(("error", 400, "the query is not valid SPARQL 1.1, or the store "
-                                              f"cannot run it: {error.answer}"))
+            self.messages.send(("error", 400, _refused(job, error)))
         except (StoreUnavailable, SyntaxError, OSError) as error:
             self.messages.send(("error", 502, f"the SPARQL store failed: {error}"))
 
@@ -73,6 +73,19 @@ class Forwarded:
         except queue.Empty:
             self.close()
             raise QueryStopped("the query ran out of time") from None
+
+
+def _refused(job: Job, error: StoreRefused) -> str:
+    """The store's refusal. A query that does not parse is said as the embedded store says
+    it, at its place in the query as written (the store saw it after our prologue):
+    parsing it here costs nothing, as an empty store has nothing to evaluate."""
+    try:
+        ox.Store().query(job.query, base_iri=job.base_iri, prefixes=job.prefixes)
+    except SyntaxError as syntax_error:
+        return syntax.refusal(syntax_error)
+    except (OSError, RuntimeError, ValueError):
+        pass
+    return f"the query is not valid SPARQL 1.1, or the store cannot run it: {error.answer}"
 
 
 def _raise_for(message) -> None:

@@ -16,6 +16,11 @@ _ALTERNATIVE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s][^,]*')
 _POSITION = re.compile(r"\bline (\d+), column (\d+): ")
 
 
+def refusal(error: SyntaxError) -> str:
+    """What a query that does not parse is answered, whichever store was to run it."""
+    return f"the query is not valid SPARQL 1.1: {explained(error)}"
+
+
 def explained(error: SyntaxError) -> str:
     """The parser's message with its position in words."""
     match = _PARSER_ERROR.fullmatch(str(error))
