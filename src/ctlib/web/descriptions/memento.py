@@ -22,6 +22,7 @@ from werkzeug.http import http_date, parse_date
 
 from ...describe import Description
 from ...formats import DESCRIPTION_FORMATS
+from ...history import patches
 from ...history.versions import DELETED, Version
 from ..core import languages
 from ..core.errors import BadRequest, NotAcceptable, NotFound
@@ -80,17 +81,16 @@ def timemap(identifier: str):
 
 @blueprint.get("/dump/timemap")
 def dataset_timemap():
-    """The dataset's TimeMap: each publication's memento is the RDF Patch that made it
-    from the one before (the first, from nothing), so applying them in order up to one
-    rebuilds the dataset as it was then; the dumps themselves are only kept for
-    CTLIB_KEEP_GENERATIONS generations."""
+    """The dataset's TimeMap: each publication after the first has as memento the RDF
+    Patch that made it from the one before, so applying them in order to the first dump
+    rebuilds the dataset as it was then (the dumps themselves are only kept for
+    CTLIB_KEEP_GENERATIONS generations; the first publication has no patch)."""
     ctx = _ctx()
-    served = ctx.published.snapshot().generation
-    published = [g for g in _history().generations() if g.id <= served]
-    if not published:
-        raise NotFound("no publication is recorded in the history yet")
+    made = patches.patch_files(ctx.config.data_dir, ctx.published.snapshot().generation)
+    if not made:
+        raise NotFound("no publication has a patch yet: the first is its dump, /dump/")
     return _timemap(f'<{ctx.absolute(".well-known/void")}>; rel="original"', "dump/timemap",
-                    [(f"dump/changes/{g.id}.rdfp.gz", g.published) for g in published])
+                    [(f"dump/changes/{p.name}", p.published) for p in made])
 
 
 def _timemap(original: str, path: str, mementos: list[tuple[str, str]]):
