@@ -24,6 +24,8 @@ from .descriptions import memento
 from .descriptions import routes as descriptions
 from .descriptions.fast_path import CachedDescriptions
 from .descriptions.rendering import RepresentationCache
+from .discovery import catalogue as api_catalog
+from .discovery import health, openapi
 from .harvest import activity, collections, dataset, dumps, oai, resourcesync, sitemaps
 from .people import browse, favicon, home, search
 from .reconcile import routes as reconcile
@@ -85,7 +87,7 @@ def create_app(config: Config | None = None) -> Flask:
             errors.ServiceUnavailable(str(error))))
     for room in (memento, descriptions, collections, sitemaps, home, sparql, sparql_completions,
                  saved_queries, search, browse, dumps, dataset, oai, resourcesync, activity,
-                 favicon, reconcile):
+                 favicon, reconcile, api_catalog, openapi, health):
         app.register_blueprint(room.blueprint)
     app.after_request(_redirect_to_the_base)
     assets.init_app(app)

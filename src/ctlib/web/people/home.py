@@ -22,6 +22,7 @@ from ..core import charts, languages
 from ..core.languages import SOURCE_LANGUAGE
 from ..core.languages import gettext as _
 from ..core.responses import Rendered, etag, rendered, respond
+from ..discovery.catalogue import catalog_link
 from ..harvest.collections import modified_time, record_page
 
 blueprint = Blueprint("home", __name__)
@@ -131,7 +132,8 @@ def _render(snapshot: Snapshot, language: str) -> Rendered:
                            schemes=schemes).encode("utf-8")
     return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
-                    f'<{_ctx().absolute("")}>; rel="canonical"', vary=languages.vary(language))
+                    f'<{_ctx().absolute("")}>; rel="canonical", '
+                    + catalog_link(_ctx().absolute), vary=languages.vary(language))
 
 
 def _labelled(snapshot: Snapshot, facts: HomeFacts, language: str) -> dict[str, list]:
