@@ -24,6 +24,7 @@ from ..core.languages import SOURCE_LANGUAGE
 from ..core.languages import gettext as _
 from ..core.responses import Rendered, etag, rendered, respond
 from ..harvest.collections import modified_time, record_page
+from ..harvest.dataset import schema_org
 
 blueprint = Blueprint("home", __name__)
 
@@ -117,7 +118,7 @@ def _render(snapshot: Snapshot, language: str) -> Rendered:
                for label, label_language in [_in(scheme["labels"], language)]]
     body = render_template("home.html", facts=facts, published=snapshot.published,
                            bars=bars, charts=_charts(facts, bars, language),
-                           schemes=schemes).encode("utf-8")
+                           schemes=schemes, schema_org=schema_org(snapshot)).encode("utf-8")
     return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
                     f'<{_ctx().absolute("")}>; rel="canonical"', vary=languages.vary(language))
