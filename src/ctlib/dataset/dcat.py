@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from ..dumps import Written
 from ..formats import BY_NAME
 from ..rdf.namespaces import DCTERMS, FOAF, ISO639_1, RDF, SKOS, XSD
-from .facts import DatasetFacts
+from .facts import DatasetFacts, instant
 from .void import DescribedDataset, Site, date_time, publisher
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -114,8 +114,7 @@ def _distribution(graph: Graph, site: Site, dataset: URIRef, dump: Written,
             (dcat("compressFormat"), URIRef(IANA + "application/gzip")),
             (dcat("byteSize"), Literal(dump.size, datatype=XSD.nonNegativeInteger)),
             (DCTERMS.license, URIRef(site.licence)),
-            (DCTERMS.modified, date_time(dump.modified.replace(microsecond=0).isoformat()
-                                         .replace("+00:00", "Z")))):
+            (DCTERMS.modified, date_time(instant(dump.modified)))):
         graph.add((node, predicate, value))
     _checksum(graph, node, dump.sha256)
 

@@ -85,7 +85,12 @@ def publish(store: ox.Store, uris: Uris, generation_path: Path, previous_path: P
 
 def now() -> str:
     """The time to state as ``modified`` (ISO 8601, seconds, UTC), as ingest writes it."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return instant(datetime.now(UTC))
+
+
+def instant(moment: datetime) -> str:
+    """A UTC time as every description states it: ISO 8601, to the second, ``...Z``."""
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _link_previous(previous_path: Path, generation_path: Path) -> bool:

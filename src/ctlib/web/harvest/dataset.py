@@ -15,8 +15,10 @@ from flask import Blueprint, current_app, render_template, request
 from rdflib import Graph
 
 from ... import dumps
+from ...dataset.coverage import coverage
 from ...dataset.dcat import catalog_graph
 from ...dataset.facts import DatasetFacts
+from ...dataset.schema_org import dataset_markup
 from ...dataset.void import DescribedDataset, Site, void_graph
 from ...describe import Description
 from ...formats import BY_EXTENSION, DESCRIPTION_FORMATS, Format
@@ -81,7 +83,8 @@ def _render(snapshot, path: str, fmt: Format, language: str | None) -> Rendered:
             lead=dataset_page.lead(described.site.title),
             categories=_categories(described), classes=dataset_page.classes(described.facts),
             linksets=dataset_page.linksets(described.facts),
-            licence=dataset_page.licence_name(described.site.licence)).encode("utf-8")
+            licence=dataset_page.licence_name(described.site.licence),
+            schema_org=schema_org(snapshot)).encode("utf-8")
     else:
         triples = _triples(BUILDERS[path](described))
         body = serialize(Description(ox.NamedNode(_ctx().absolute(path)), triples,
@@ -89,6 +92,22 @@ def _render(snapshot, path: str, fmt: Format, language: str | None) -> Rendered:
                          _ctx().absolute("context.jsonld"))
     return rendered(200, body, fmt.content_type, etag(body, fmt, language),
                     described.facts.modified_at, link_header(path), languages.vary(language))
+
+
+def schema_org(snapshot) -> dict | None:
+    """The dataset's schema.org markup, for the pages that embed it (home, /catalog,
+    /.well-known/void); None while the generation has no dataset description."""
+    try:
+        described = _described(snapshot, None)
+    except ServiceUnavailable:
+        return None
+    ctx = _ctx()
+    covered = coverage(snapshot.store, ctx.search_indexes.of(snapshot),
+                       ctx.uris.scheme("regions"))
+    concepts = ctx.search_indexes.of(snapshot).concepts.by_uri
+    return dataset_markup(described, covered, {
+        uri: concepts[uri].label(ctx.config.language)
+        for uri in (*covered.regions, *covered.categories) if uri in concepts})
 
 
 def _described(snapshot, language: str | None) -> DescribedDataset:

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
 
+from ...dataset.coverage import coverage
 from ...formats import BY_NAME
 from ...published.snapshot import Snapshot
 from ...rdf.namespaces import DCTERMS, SKOS
-from ...search.query import concept_counts, latest_additions, year_counts
+from ...search.query import latest_additions
 from ..core import charts, languages
 from ..core.languages import SOURCE_LANGUAGE
 from ..core.languages import gettext as _
 from ..core.responses import Rendered, etag, rendered, respond
 from ..discovery.catalogue import catalog_link
 from ..harvest.collections import modified_time, record_page
+from ..harvest.dataset import schema_org
 
 blueprint = Blueprint("home", __name__)
 
@@ -46,18 +48,6 @@ SELECT ?scheme (COUNT(?concept) AS ?n) WHERE {{
   FILTER EXISTS {{ VALUES ?link {{ <{DCTERMS.spatial}> <{DCTERMS.subject}> }}
                   ?record ?link ?concept }}
 }} GROUP BY ?scheme"""
-# The region chart has a bar for each of the UN M49 sub-regions (Sub-Saharan Africa,
-# Eastern Europe, Central Asia, ...: the areas with an M49 code two steps below the
-# scheme's top concept), counted as every page counts a concept: with everything under
-# it. Continents would say little, the 45 regions at every level would count the same
-# records several times over, and the top concept (Worldwide) would be every record
-# with a place.
-SUB_REGIONS = f"""
-SELECT DISTINCT ?concept WHERE {{
-  ?top <{SKOS.topConceptOf}> <%(scheme)s> .
-  ?concept <{SKOS.inScheme}> <%(scheme)s> ; <{SKOS.notation}> ?code ;
-           <{SKOS.broader}>/<{SKOS.broader}> ?top .
-}}"""
 
 
 @dataclass(frozen=True)
@@ -129,7 +119,7 @@ def _render(snapshot: Snapshot, language: str) -> Rendered:
                for label, label_language in [_in(scheme["labels"], language)]]
     body = render_template("home.html", facts=facts, published=snapshot.published,
                            bars=bars, charts=_charts(facts, bars, language),
-                           schemes=schemes).encode("utf-8")
+                           schemes=schemes, schema_org=schema_org(snapshot)).encode("utf-8")
     return rendered(200, body, HTML.content_type, etag(body, HTML, language),
                     modified_time(snapshot.published),
                     f'<{_ctx().absolute("")}>; rel="canonical", '
@@ -166,16 +156,15 @@ def _facts(snapshot: Snapshot) -> HomeFacts:
     ctx = _ctx()
     uris = ctx.uris
     index = ctx.search_indexes.of(snapshot)
+    covered = coverage(snapshot.store, index, uris.scheme("regions"))
     return HomeFacts(
         records=_count(snapshot, RECORDS),
         authors=_count(snapshot, AUTHORS),
         concepts_used={uris.scheme_name(row["scheme"].value): int(row["n"].value)
                        for row in _query(snapshot, CONCEPTS_USED)},
         schemes=_schemes(snapshot),
-        records_per_year=dict(year_counts(index)),
-        regions=_records_of(index, [row["concept"].value for row in _query(
-            snapshot, SUB_REGIONS % {"scheme": uris.scheme("regions")})]),
-        categories=_records_of(index, [c.uri for c in index.concepts.in_order("categories")]),
+        records_per_year=covered.records_per_year, regions=covered.regions,
+        categories=covered.categories,
         latest=[Addition("/" + record_page(a.id), a.title, a.language, a.year, a.added)
                 for a in latest_additions(index, LATEST)])
 
@@ -196,12 +185,6 @@ def _in(labels: dict[str, str], language: str) -> tuple[str, str | None]:
         if code in labels:
             return labels[code], code or None
     return "", None
-
-
-def _records_of(index, concepts: list[str]) -> dict[str, int]:
-    """Each of ``concepts`` that has records, with the count every page shows for it."""
-    counts = concept_counts(index)
-    return {uri: counts[uri].records for uri in concepts if uri in counts}
 
 
 def _query(snapshot: Snapshot, query: str):
