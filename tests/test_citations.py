@@ -277,7 +277,7 @@ def test_an_identifier_that_needs_encoding_is_cited_under_a_safe_key(base):
 def test_only_records_have_citation_urls(base, path):
     response = get(base + path)
     assert response.status_code == 404
-    assert "citations are for records only" in response.text
+    assert "only records are served as" in response.text
 
 
 def test_asking_anything_but_a_record_for_a_citation_gets_406(base):

@@ -143,7 +143,7 @@ def test_sickle_lists_identifiers_sets_and_formats(served):
     identifiers = list(sickle.ListIdentifiers(metadataPrefix="rdf", ignore_deleted=False))
     assert {h.identifier: (h.datestamp, h.deleted) for h in identifiers} == \
         expected_headers(served)
-    assert {f.metadataPrefix for f in sickle.ListMetadataFormats()} == {"oai_dc", "rdf"}
+    assert {f.metadataPrefix for f in sickle.ListMetadataFormats()} == {"oai_dc", "rdf", "marc21"}
     sets = {s.setSpec: s.setName for s in sickle.ListSets()}
     assert sets["category:referral-mechanisms"] == "Referral Mechanisms"
     assert sets["region:horn-of-africa"] == "Horn of Africa"
@@ -318,10 +318,10 @@ ERRORS = [
     ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-02-01&until=2024-01-01", {},
      "badArgument"),
     ("verb=ListRecords&metadataPrefix=oai_dc&set=region%20africa", {}, "badArgument"),
-    ("verb=ListRecords&metadataPrefix=marc21", {"metadataPrefix": "marc21"},
+    ("verb=ListRecords&metadataPrefix=mods", {"metadataPrefix": "mods"},
      "cannotDisseminateFormat"),
-    ("verb=GetRecord&metadataPrefix=marc21&identifier=RECORD",
-     {"metadataPrefix": "marc21", "identifier": "RECORD"}, "cannotDisseminateFormat"),
+    ("verb=GetRecord&metadataPrefix=mods&identifier=RECORD",
+     {"metadataPrefix": "mods", "identifier": "RECORD"}, "cannotDisseminateFormat"),
     ("verb=GetRecord&metadataPrefix=oai_dc&identifier=http://example.org/x",
      {"metadataPrefix": "oai_dc", "identifier": "http://example.org/x"}, "idDoesNotExist"),
     ("verb=ListMetadataFormats&identifier=http://example.org/x",
@@ -336,8 +336,8 @@ ERRORS = [
     ("verb=ListSets&resumptionToken=abc", {"resumptionToken": "abc"}, "badResumptionToken"),
     ("verb=ListIdentifiers&resumptionToken=TOKEN", {"resumptionToken": "TOKEN"},
      "badResumptionToken"),
-    (f"verb=ListRecords&resumptionToken={_token('ListRecords', 'marc21', None, None, None, 'a')}",
-     {"resumptionToken": _token("ListRecords", "marc21", None, None, None, "a")},
+    (f"verb=ListRecords&resumptionToken={_token('ListRecords', 'mods', None, None, None, 'a')}",
+     {"resumptionToken": _token("ListRecords", "mods", None, None, None, "a")},
      "badResumptionToken"),
     (f"verb=ListRecords&resumptionToken={_token('ListRecords', 'oai_dc', None, None, None, '')}",
      {"resumptionToken": _token("ListRecords", "oai_dc", None, None, None, "")},

@@ -26,6 +26,8 @@ class Format:
     """Other media types that ask for this format."""
     names: tuple[str, ...] = ()
     """Other words clients put in a ``format`` parameter for it (SPARQLWrapper's, say)."""
+    binary: bool = False
+    """Bytes rather than text: its media type takes no charset."""
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -38,7 +40,7 @@ class Format:
 
     @property
     def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
+        return self.media_type if self.binary else f"{self.media_type}; charset=utf-8"
 
 
 FORMATS: tuple[Format, ...] = (
@@ -72,10 +74,18 @@ CITATION_FORMATS: tuple[Format, ...] = (
 """A record cited for reference managers (web/descriptions/citations.py writes them). Kept out of
 FORMATS and BY_EXTENSION: they are no RDF, and only records have them; ``.csljson``
 because ``.json`` already asks for JSON-LD."""
-RECORD_FORMATS = DESCRIPTION_FORMATS + CITATION_FORMATS
+MARC_FORMATS: tuple[Format, ...] = (
+    Format("marc", "application/marc", "mrc", None, "MARC 21", binary=True),
+    Format("marcxml", "application/marcxml+xml", "marcxml", None, "MARCXML"),
+)
+"""A record for library catalogues (oai/marc.py writes it), in ISO 2709 and in XML
+(RFC 2220, RFC 6207). ISO 2709 is binary: its leader says it is UTF-8."""
+RECORD_ONLY_FORMATS = CITATION_FORMATS + MARC_FORMATS
+"""What only records are served in."""
+RECORD_FORMATS = DESCRIPTION_FORMATS + RECORD_ONLY_FORMATS
 """What a record's description is served in: after the RDF and HTML, so ``*/*`` still
 gets Turtle."""
-CITATION_BY_EXTENSION = {f.extension: f for f in CITATION_FORMATS}
+RECORD_ONLY_BY_EXTENSION = {f.extension: f for f in RECORD_ONLY_FORMATS}
 
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "srj", None, "SPARQL JSON",

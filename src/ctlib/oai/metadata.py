@@ -1,6 +1,7 @@
 """The metadata formats: ``oai_dc``, simple Dublin Core, which the protocol requires of
-every repository; and ``rdf``, the record's description in RDF/XML, the same triples as
-``/doc/record/{id}.rdf``."""
+every repository; ``rdf``, the record's description in RDF/XML, the same triples as
+``/doc/record/{id}.rdf``; and ``marc21``, MARCXML for library catalogues, the same
+record as ``/doc/record/{id}.marcxml`` (marc.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pyoxigraph as ox
 from ..describe import Description
 from ..rdf.namespaces import DCMITYPE, DCTERMS, FOAF, PREFIXES, SKOS
 from ..rdf.xml_safe import xml_safe_triples
+from . import marc
+from .labels import label
 from .xml import XSI, add, parse_with_prefixes
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -48,9 +51,9 @@ def oai_dc(description: Description, context: Context) -> ET.Element:
     for title in own(str(DCTERMS.title)):
         _literal(dc, "title", title)
     for agent in own(str(DCTERMS.creator)):
-        _literal(dc, "creator", _label(description, agent, str(FOAF.name), context.language))
+        _literal(dc, "creator", label(description, agent, str(FOAF.name), context.language))
     for concept in own(str(DCTERMS.subject)):
-        _literal(dc, "subject", _label(description, concept, str(SKOS.prefLabel),
+        _literal(dc, "subject", label(description, concept, str(SKOS.prefLabel),
                                        context.language))
     for summary in own(str(DCTERMS.abstract)):
         _literal(dc, "description", summary)
@@ -62,7 +65,7 @@ def oai_dc(description: Description, context: Context) -> ET.Element:
     for language in own(str(DCTERMS.language)):
         add(dc, "dc:language", language.value.rsplit("/", 1)[-1])
     for place in own(str(DCTERMS.spatial)):
-        _literal(dc, "coverage", _label(description, place, str(SKOS.prefLabel),
+        _literal(dc, "coverage", label(description, place, str(SKOS.prefLabel),
                                         context.language))
     if context.licence:
         add(dc, "dc:rights", context.licence)
@@ -75,9 +78,14 @@ def rdf(description: Description, context: Context) -> ET.Element:
     return parse_with_prefixes(data, PREFIXES)
 
 
+def marc21(description: Description, context: Context) -> ET.Element:
+    return marc.xml_element(marc.record(description, context.language, context.licence))
+
+
 FORMATS = (
     MetadataFormat("oai_dc", OAI_DC_SCHEMA, OAI_DC, oai_dc),
     MetadataFormat("rdf", "http://www.openarchives.org/OAI/2.0/rdf.xsd", RDF, rdf),
+    MetadataFormat("marc21", marc.SCHEMA, marc.NAMESPACE, marc21),
 )
 BY_PREFIX = {f.prefix: f for f in FORMATS}
 
@@ -86,14 +94,3 @@ def _literal(parent: ET.Element, element: str, term) -> None:
     """A dc element holding a literal, with its language; or a resource's URI."""
     language = getattr(term, "language", None)
     add(parent, f"dc:{element}", term.value, {"xml:lang": language} if language else None)
-
-
-def _label(description: Description, resource, predicate: str, language: str):
-    """The label of a linked resource in ``language``, else one without a language, else
-    any; the resource itself when the description holds none."""
-    labels = sorted((t.object for t in description.triples
-                     if t.subject == resource and t.predicate.value == predicate),
-                    key=lambda label: (getattr(label, "language", None) != language,
-                                       getattr(label, "language", None) is not None,
-                                       label.value))
-    return labels[0] if labels else resource

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from ...formats import (
     BY_EXTENSION,
-    CITATION_BY_EXTENSION,
     DESCRIPTION_FORMATS,
     RECORD_FORMATS,
+    RECORD_ONLY_BY_EXTENSION,
     Format,
 )
 from ...rdf.uris import Uris
@@ -35,7 +35,7 @@ class Target:
     document: str | None
     """The document's URI for /doc/ paths; /def/ URIs are their own description."""
     offered: tuple[Format, ...] = DESCRIPTION_FORMATS
-    """What it is served in: records are also cited (BibTeX, RIS, CSL-JSON)."""
+    """What it is served in: records are also cited (BibTeX, RIS, CSL-JSON) and in MARC."""
     record: str | None = None
     """The record's identifier, when it is a record's description (it has versions)."""
 
@@ -68,15 +68,17 @@ def parse_target(path: str, uris: Uris) -> Target | None:
 
 def split_extension(name: str) -> tuple[str, Format | None]:
     stem, dot, extension = name.rpartition(".")
-    fmt = (BY_EXTENSION.get(extension) or CITATION_BY_EXTENSION.get(extension)) if dot else None
+    fmt = (BY_EXTENSION.get(extension) or RECORD_ONLY_BY_EXTENSION.get(extension)) if dot else None
     if fmt is None or fmt.dataset:
         return name, None
     return stem, fmt
 
 
 def _check_offered(path: str, fixed: Format | None, offered: tuple[Format, ...]) -> None:
-    """A citation extension on anything but a record names nothing: say what there is."""
+    """A citation or MARC extension on anything but a record names nothing: say what there
+    is."""
     if fixed is not None and fixed not in offered:
         extensions = ", ".join(f".{f.extension}" for f in offered)
-        raise NotATarget(f"/{path} has no {fixed.label}: citations are for records only; "
+        raise NotATarget(f"/{path} has no {fixed.label}: only records are served as "
+                         f"{fixed.label}; "
                          f"it is available as {extensions}")

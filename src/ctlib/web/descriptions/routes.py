@@ -24,7 +24,14 @@ from flask import (
 from markupsafe import Markup
 
 from ...describe import Description, describe
-from ...formats import CITATION_FORMATS, DESCRIPTION_FORMATS, Format
+from ...formats import (
+    CITATION_FORMATS,
+    DESCRIPTION_FORMATS,
+    MARC_FORMATS,
+    RECORD_ONLY_FORMATS,
+    Format,
+)
+from ...oai import marc
 from ...rdf.namespaces import FOAF, RDF, SKOS
 from ..core import languages
 from ..core.errors import NotAcceptable, NotFound, ServiceUnavailable
@@ -140,8 +147,8 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
         return None
     status = 410 if description.withdrawn else 200
     content_type = fmt.content_type
-    if fmt in CITATION_FORMATS:
-        body, content_type = _citation(description, fmt)
+    if fmt in RECORD_ONLY_FORMATS:
+        body, content_type = _record_only(description, fmt)
     elif fmt.rdf_format is None:
         page_url = f"/{target.path}" + (f"?page={page_number}" if page_number > 1 else "")
         body = _html(snapshot, description, page_number, language, page_url)
@@ -221,14 +228,18 @@ def _records(snapshot, index, kind: str | None, subject: str, page_number: int):
     return records_by(snapshot.store, subject, page_number) if kind == "agent" else None
 
 
-def _citation(description: Description, fmt: Format) -> tuple[bytes, str]:
-    """(body, content type) of a record's citation in ``fmt``. A withdrawn record's
-    tombstone is no longer cited: it says so in plain text, as errors do."""
+def _record_only(description: Description, fmt: Format) -> tuple[bytes, str]:
+    """(body, content type) of a record's citation or MARC record in ``fmt``. A withdrawn
+    record's tombstone has neither: it says so in plain text, as errors do."""
     if description.withdrawn:
         return (f"410 Gone\n\n{description.subject.value} was withdrawn on "
-                f"{description.withdrawn}: it is cited no more\n").encode(), \
+                f"{description.withdrawn}: there is no {fmt.label} of it any more\n").encode(), \
             "text/plain; charset=utf-8"
-    cited = citation(description, _ctx().config.language)
+    config = _ctx().config
+    if fmt in MARC_FORMATS:
+        record = marc.record(description, config.language, config.licence)
+        return marc.WRITERS[fmt.name](record), fmt.content_type
+    cited = citation(description, config.language)
     text = _cite(fmt.name, cited, description.subject.value)
     return text.encode("utf-8"), fmt.content_type
 
