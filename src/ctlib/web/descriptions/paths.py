@@ -13,6 +13,7 @@ from ...formats import (
     BY_EXTENSION,
     CITATION_BY_EXTENSION,
     DESCRIPTION_FORMATS,
+    LINKSET_FORMATS,
     RECORD_FORMATS,
     Format,
 )
@@ -67,6 +68,9 @@ def parse_target(path: str, uris: Uris) -> Target | None:
 
 
 def split_extension(name: str) -> tuple[str, Format | None]:
+    linkset = next((f for f in LINKSET_FORMATS if name.endswith(f".{f.extension}")), None)
+    if linkset is not None:  # its extension has a dot of its own
+        return name[:-len(linkset.extension) - 1], linkset
     stem, dot, extension = name.rpartition(".")
     fmt = (BY_EXTENSION.get(extension) or CITATION_BY_EXTENSION.get(extension)) if dot else None
     if fmt is None or fmt.dataset:
@@ -75,8 +79,9 @@ def split_extension(name: str) -> tuple[str, Format | None]:
 
 
 def _check_offered(path: str, fixed: Format | None, offered: tuple[Format, ...]) -> None:
-    """A citation extension on anything but a record names nothing: say what there is."""
-    if fixed is not None and fixed not in offered:
+    """A citation extension on anything but a record names nothing: say what there is.
+    Every description has its linksets."""
+    if fixed is not None and fixed not in offered and fixed not in LINKSET_FORMATS:
         extensions = ", ".join(f".{f.extension}" for f in offered)
         raise NotATarget(f"/{path} has no {fixed.label}: citations are for records only; "
                          f"it is available as {extensions}")
