@@ -39,8 +39,8 @@ from .page import Citation, citation, page
 from .paths import KINDS, NotATarget, Target, parse_target
 from .record_page import BACK_MARKER, back_to_results, more_like_this, record_sections
 from .related import records_by, records_under
-from .signposting import header, linkset, signposts
 from .rendering import JSONLD_CONTEXT, serialize
+from .signposting import header, linkset, signposts
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -162,7 +162,9 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
 
 def _links(target: Target, fmt: Format, signs: list) -> str:
     """The Link header of a description: its formats, its versions (records), its
-    signposts; a linkset has its links in its body, none in its header."""
+    signposts; a linkset has its links in its body, none in its header. The same
+    whether the format was negotiated or named by extension: both requests share one
+    cached rendering."""
     if fmt in LINKSET_FORMATS:
         return ""
     versions = record_links(target.record) if target.record is not None else []
