@@ -87,6 +87,14 @@ RECORD_FORMATS = DESCRIPTION_FORMATS + RECORD_ONLY_FORMATS
 gets Turtle."""
 RECORD_ONLY_BY_EXTENSION = {f.extension: f for f in RECORD_ONLY_FORMATS}
 
+LINKSET_FORMATS: tuple[Format, ...] = (
+    Format("linkset", "application/linkset", "linkset", None, "Linkset"),
+    Format("linkset-json", "application/linkset+json", "linkset.json", None, "Linkset JSON"),
+)
+"""The FAIR Signposting links of a description as a resource of their own (RFC 9264;
+web/descriptions/signposting.py writes them): asked for by extension only, never
+negotiated, since the description's every format carries the same links."""
+
 RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "application/sparql-results+json", "srj", None, "SPARQL JSON",
            aliases=("application/json",)),

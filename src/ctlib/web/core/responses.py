@@ -41,9 +41,13 @@ def etag(body: bytes, fmt: Format, language: str | None = None) -> str:
 
 def rendered(status: int, body: bytes, content_type: str, etag: str,
              last_modified: datetime | None, link: str, vary: str = "Accept") -> Rendered:
+    """An empty ``link`` sends no Link header; a Link header is readable by scripts on
+    other sites too (signposts are for any machine)."""
     headers = [("Content-Type", content_type), ("ETag", f'"{etag}"'),
-               (REPR_DIGEST, repr_digest(body)), ("Vary", vary), ("Link", link),
+               (REPR_DIGEST, repr_digest(body)), ("Vary", vary),
                ("Access-Control-Allow-Origin", "*")]
+    if link:
+        headers += [("Link", link), ("Access-Control-Expose-Headers", "Link")]
     if last_modified is not None:
         headers.append(("Last-Modified", http_date(last_modified)))
     return Rendered(status, body, tuple(headers), etag, last_modified)

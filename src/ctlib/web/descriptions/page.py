@@ -30,6 +30,8 @@ PROPERTY_NAMES = {
 """Translated where a page shows them (page())."""
 ORDER = list(PROPERTY_NAMES)
 LABELS = (str(SKOS.prefLabel), str(FOAF.name), str(DCTERMS.title))
+RECORD_TYPE = "CreativeWork"
+"""A record's schema.org type: in the page's JSON-LD and in its signposts."""
 
 
 @dataclass
@@ -145,7 +147,7 @@ class Citation:
 
     def schema_org(self, uri: str, page_url: str, licence: str | None) -> dict:
         """schema.org CreativeWork, embedded beside the Dublin Core description."""
-        work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": uri,
+        work = {"@context": "https://schema.org", "@type": RECORD_TYPE, "@id": uri,
                 "url": page_url, "name": self.title,
                 "author": [{"name": name} for name in self.authors],
                 "spatialCoverage": [{"@type": "Place", "name": p} for p in self.places],

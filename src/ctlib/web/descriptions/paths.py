@@ -12,6 +12,7 @@ from urllib.parse import quote
 from ...formats import (
     BY_EXTENSION,
     DESCRIPTION_FORMATS,
+    LINKSET_FORMATS,
     RECORD_FORMATS,
     RECORD_ONLY_BY_EXTENSION,
     Format,
@@ -67,6 +68,9 @@ def parse_target(path: str, uris: Uris) -> Target | None:
 
 
 def split_extension(name: str) -> tuple[str, Format | None]:
+    linkset = next((f for f in LINKSET_FORMATS if name.endswith(f".{f.extension}")), None)
+    if linkset is not None:  # its extension has a dot of its own
+        return name[:-len(linkset.extension) - 1], linkset
     stem, dot, extension = name.rpartition(".")
     fmt = (BY_EXTENSION.get(extension) or RECORD_ONLY_BY_EXTENSION.get(extension)) if dot else None
     if fmt is None or fmt.dataset:
@@ -76,8 +80,8 @@ def split_extension(name: str) -> tuple[str, Format | None]:
 
 def _check_offered(path: str, fixed: Format | None, offered: tuple[Format, ...]) -> None:
     """A citation or MARC extension on anything but a record names nothing: say what there
-    is."""
-    if fixed is not None and fixed not in offered:
+    is. Every description has its linksets."""
+    if fixed is not None and fixed not in offered and fixed not in LINKSET_FORMATS:
         extensions = ", ".join(f".{f.extension}" for f in offered)
         raise NotATarget(f"/{path} has no {fixed.label}: only records are served as "
                          f"{fixed.label}; "

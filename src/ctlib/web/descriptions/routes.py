@@ -27,6 +27,7 @@ from ...describe import Description, describe
 from ...formats import (
     CITATION_FORMATS,
     DESCRIPTION_FORMATS,
+    LINKSET_FORMATS,
     MARC_FORMATS,
     RECORD_ONLY_FORMATS,
     Format,
@@ -47,6 +48,7 @@ from .paths import KINDS, NotATarget, Target, parse_target
 from .record_page import BACK_MARKER, back_to_results, more_like_this, record_sections
 from .related import records_by, records_under
 from .rendering import JSONLD_CONTEXT, serialize
+from .signposting import header, linkset, signposts
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -147,25 +149,38 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
         return None
     status = 410 if description.withdrawn else 200
     content_type = fmt.content_type
-    if fmt in RECORD_ONLY_FORMATS:
+    signs = signposts(description, target.path, target.offered, ctx.absolute,
+                      ctx.config.licence)
+    if fmt in LINKSET_FORMATS:  # RFC 9264 defines no charset parameter
+        body, content_type = linkset(fmt, ctx.absolute(target.path), signs), fmt.media_type
+    elif fmt in RECORD_ONLY_FORMATS:
         body, content_type = _record_only(description, fmt)
     elif fmt.rdf_format is None:
         page_url = f"/{target.path}" + (f"?page={page_number}" if page_number > 1 else "")
-        body = _html(snapshot, description, page_number, language, page_url)
+        body = _html(snapshot, description, page_number, language, page_url, signs)
     else:
         body = serialize(description, fmt, ctx.absolute("context.jsonld"))
     modified = description.modified or description.withdrawn or snapshot.published
     vary = languages.vary(language)
-    link = link_header(target.path, target.offered)
     if target.record is not None:
         vary += ", Accept-Datetime"
-        link = ", ".join([link, *record_links(target.record)])
     return rendered(status, body, content_type, etag(body, fmt, language),
-                    _datetime(modified), link, vary=vary)
+                    _datetime(modified), _links(target, fmt, signs), vary=vary)
+
+
+def _links(target: Target, fmt: Format, signs: list) -> str:
+    """The Link header of a description: its formats, its versions (records), its
+    signposts; a linkset has its links in its body, none in its header. The same
+    whether the format was negotiated or named by extension: both requests share one
+    cached rendering."""
+    if fmt in LINKSET_FORMATS:
+        return ""
+    versions = record_links(target.record) if target.record is not None else []
+    return ", ".join([link_header(target.path, target.offered), *versions, *header(signs)])
 
 
 def _html(snapshot, description: Description, page_number: int, language: str,
-          page_url: str) -> bytes:
+          page_url: str, signs: list) -> bytes:
     """``page_url`` names the page whatever URL asked (its language switch links it)."""
     ctx = _ctx()
     store = snapshot.store
@@ -186,7 +201,7 @@ def _html(snapshot, description: Description, page_number: int, language: str,
     return render_template(
         _template(cited, kind, scheme), page=view, description=description, **record,
         page_url=page_url,
-        formats=_format_links(view.subject), citation=cited,
+        formats=_format_links(view.subject), signposts=signs, citation=cited,
         cite=_cite_box(view.subject, cited) if cited else None,
         schema_org=cited.schema_org(view.subject, _page_url(view.subject), ctx.config.licence)
         if cited else None,
