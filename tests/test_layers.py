@@ -24,6 +24,7 @@ LAYERS = (
     ("ctlib.web.core",),
     ("ctlib.web.descriptions",),
     ("ctlib.web.harvest",),
+    ("ctlib.web.discovery", "ctlib.web.reconcile"),
     ("ctlib.web.people", "ctlib.web.sparql"),
     ("ctlib.web",),
     ("ctlib.cli",),
