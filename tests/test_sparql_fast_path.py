@@ -12,6 +12,7 @@ from werkzeug.test import Client
 
 from ctlib.config import load_config
 from ctlib.web.app import create_app
+from ctlib.web.sparql import endpoint
 from ctlib.web.sparql.fast_path import SparqlProtocol
 
 from .conftest import ROOT, cli_env
@@ -131,18 +132,17 @@ def test_the_rest_reaches_the_view_with_its_body(app, method, args, body, conten
     assert passed.count == 1
 
 
-def test_a_query_that_fails_in_the_query_process_runs_once(app):
+def test_a_query_that_fails_in_the_query_process_runs_once(app, monkeypatch):
     """The error met by the shorter path is the view's answer: the query is not run
-    again (a query stopped at its deadline would take twice as long)."""
+    again (a query stopped at its deadline would take twice as long), whether the query
+    process runs it or a remote store does."""
     pool = app.extensions["ctlib"].query_pool
     runs = []
-    run = pool.run
-    pool.run = lambda job, timeout: runs.append(job) or run(job, timeout)
-    try:
-        status, _, body = responses(protocol_path(app), "GET",
-                                    {"query": "SELECT ?x { ?x ?y }"},
-                                    None, None, None)
-    finally:
-        del pool.run
+    run, forwarded = pool.run, endpoint.Forwarded
+    monkeypatch.setattr(pool, "run", lambda job, timeout: runs.append(job) or run(job, timeout))
+    monkeypatch.setattr(endpoint, "Forwarded", lambda store, job, timeout:
+                        runs.append(job) or forwarded(store, job, timeout))
+    status, _, body = responses(protocol_path(app), "GET", {"query": "SELECT ?x { ?x ?y }"},
+                                None, None, None)
     assert status == 400 and b"SPARQL" in body
     assert len(runs) == 1
