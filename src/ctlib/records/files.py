@@ -14,6 +14,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .model import UNREADABLE_FILE, Problem, SourceLocation
 from .values import CONTROL, CONTROL_CHARACTERS
@@ -67,34 +68,116 @@ def unreadable(name: str, why: str) -> Problem:
     return Problem(SourceLocation(name, 0), None, None, None, UNREADABLE_FILE, why)
 
 
+EMPTY = "the file is empty: it holds no records"
+
+
 def read_text(path: Path, name: str) -> Text | Problem:
-    raw = _read(path, name)
-    if isinstance(raw, Problem):
-        return raw
-    raw = raw.removeprefix(BOM)
+    """The whole text of the file (for readers that go back to earlier lines)."""
+    handle = _open(path, name)
+    if isinstance(handle, Problem):
+        return handle
+    try:
+        with handle:
+            raw = handle.read().removeprefix(BOM)
+    except OSError as error:
+        return unreadable(name, _why(path, error))
     if not raw.strip():
-        return unreadable(name, "the file is empty: it holds no records")
+        return unreadable(name, EMPTY)
     return _decode(raw, name)
 
 
-def _read(path: Path, name: str) -> bytes | Problem:
-    """The bytes of a regular file that starts as text; what else is at ``path`` is
-    never opened, and a binary file is not read past its first SAMPLE_BYTES."""
+class Lines:
+    """The lines of a text file (as Text.lines numbers them), read and decoded
+    CHUNK_BYTES at a time: a reader that goes forwards holds one chunk, not the file.
+    At a million records the whole text and its lines took 4.5 GB, and every checking
+    worker forked from that process started with them.
+
+    ``problems`` and ``has_controls`` cover the chunks read so far, which include every
+    line already yielded."""
+
+    def __init__(self, path: Path, name: str, handle):
+        self.path, self.name, self._handle = path, name, handle
+        self.problems: dict[int, Problem] = {}
+        self.has_controls = False
+        self.blank = True
+        """No line read so far holds anything but white space."""
+
+    def __iter__(self) -> Iterator[str]:
+        first_line = 1
+        with self._handle as handle:
+            for raw in _chunks(handle):
+                text = _decode(raw, self.name, first_line)
+                self.problems.update(text.problems)
+                self.has_controls = self.has_controls or text.has_controls
+                self.blank = self.blank and not raw.strip()
+                lines = text.lines()
+                del text
+                first_line += len(lines)
+                yield from lines
+
+
+def read_lines(path: Path, name: str) -> Lines | Problem:
+    """The file's Lines, or the Problem that makes it unreadable. An empty file is
+    one only when its first chunk is all of it: a reader that finds nothing in a
+    longer blank file says so itself (``Lines.blank``)."""
+    handle = _open(path, name)
+    if isinstance(handle, Problem):
+        return handle
+    try:
+        start = handle.read(SAMPLE_BYTES)
+        if not start.removeprefix(BOM).strip() and not handle.peek(1):
+            handle.close()
+            return unreadable(name, EMPTY)
+        handle.seek(0)
+    except OSError as error:
+        handle.close()
+        return unreadable(name, _why(path, error))
+    return Lines(path, name, handle)
+
+
+CHUNK_BYTES = 16 * 2**20
+
+
+def _chunks(handle) -> Iterator[bytes]:
+    """The file's bytes (its BOM dropped) in pieces that each end with a line feed or
+    at the end of the file: never inside a line, a CRLF or a UTF-8 sequence."""
+    if handle.peek(len(BOM)).startswith(BOM):
+        handle.read(len(BOM))
+    rest = handle.read(CHUNK_BYTES)
+    while rest:
+        more = handle.read(CHUNK_BYTES)
+        end = rest.rfind(b"\n") + 1
+        if not more:
+            yield rest
+            return
+        if end == 0:  # a line longer than a chunk: read on until it ends
+            rest += more
+            continue
+        yield rest[:end]
+        rest = rest[end:] + more
+
+
+def _open(path: Path, name: str):
+    """A regular file that starts as text, opened for reading in binary; what else is
+    at ``path`` is never opened, and a binary file is not read past its first
+    SAMPLE_BYTES."""
     try:
         if kind := _special(os.stat(path).st_mode):
             return _not_regular(name, kind)
         # O_NONBLOCK: had it become a FIFO since, opening it does not wait for a writer
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        with open(descriptor, "rb") as handle:
-            if kind := _special(os.fstat(descriptor).st_mode):
-                return _not_regular(name, kind)
-            share = _not_text(os.pread(descriptor, SAMPLE_BYTES, 0).removeprefix(BOM))
-            if share > NOT_TEXT_SHARE:
-                return unreadable(name, f"not text: {share:.0%} of its first characters are "
-                                        "control characters or bytes that are not UTF-8 (a "
-                                        "binary file, or another encoding than UTF-8); save "
-                                        "it as UTF-8 text")
-            return handle.read()
+        handle = open(descriptor, "rb")
+        if kind := _special(os.fstat(descriptor).st_mode):
+            handle.close()
+            return _not_regular(name, kind)
+        share = _not_text(os.pread(descriptor, SAMPLE_BYTES, 0).removeprefix(BOM))
+        if share > NOT_TEXT_SHARE:
+            handle.close()
+            return unreadable(name, f"not text: {share:.0%} of its first characters are "
+                                    "control characters or bytes that are not UTF-8 (a "
+                                    "binary file, or another encoding than UTF-8); save "
+                                    "it as UTF-8 text")
+        return handle
     except OSError as error:
         return unreadable(name, _why(path, error))
 
@@ -123,14 +206,15 @@ def _not_text(sample: bytes) -> float:
     return (text.count("\ufffd") + len(CONTROL.findall(text))) / max(len(text), 1)
 
 
-def _decode(raw: bytes, name: str) -> Text:
+def _decode(raw: bytes, name: str, first_line: int = 1) -> Text:
+    """``raw`` as text, its lines numbered from ``first_line`` in its Problems."""
     try:
         text = raw.decode("utf-8")
         return Text(text, plain=NOT_PLAIN.search(text) is None)
     except UnicodeDecodeError:
         pass
     pieces, problems = [], {}
-    for number, data in enumerate(raw.splitlines(keepends=True), start=1):
+    for number, data in enumerate(raw.splitlines(keepends=True), start=first_line):
         try:
             pieces.append(data.decode("utf-8"))
         except UnicodeDecodeError as error:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .files import read_text, unreadable
+from .files import EMPTY, read_lines, unreadable
 from .model import Problem, Record, SourceLocation
 from .values import without_controls
 
@@ -58,23 +58,23 @@ def read_listing(path: Path, is_heading: Callable[[str], bool] = lambda text: Fa
     a record title; ingest passes a test against the categories vocabulary.
     """
     name = name or str(path)
-    text = read_text(path, name)
-    if isinstance(text, Problem):
-        yield text
+    strings = read_lines(path, name)
+    if isinstance(strings, Problem):
+        yield strings
         return
-    has_controls, encoding_problems, strings = text.has_controls, text.problems, text.lines()
-    del text  # the lines hold the text: not twice in memory
     # The lines are made as they are read: a Line lives only as long as its record's
-    # blocks, not for the whole file (fewer pages for the process to fault in).
+    # blocks, not for the whole file.
     numbered = zip(itertools.count(1), map(str.strip, strings))
     lines = map(tuple.__new__, itertools.repeat(Line), numbered)  # C-speed Line()
     found = False
-    for item in _parse(_blocks(lines), is_heading, name, encoding_problems):
+    for item in _parse(_blocks(lines), is_heading, name, strings.problems):
         if isinstance(item, Record):
             found = True
-            yield without_controls(item) if has_controls else item
+            yield without_controls(item) if strings.has_controls else item
         else:
             yield item if found else unreadable(name, NO_RECORD)
+    if strings.blank:
+        yield unreadable(name, EMPTY)
 
 
 def _blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:

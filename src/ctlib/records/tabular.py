@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .files import read_text, unreadable
+from .files import EMPTY, read_lines, read_text, unreadable
 from .model import FIELDS, MULTI_VALUED, Problem, Record, Severity, SourceLocation
 from .values import without_controls
 
@@ -45,12 +45,11 @@ def read_jsonl(path: Path, name: str | None = None) -> Iterator[Record | Problem
     """Each line's record, or a Problem on that line; one Problem about the whole file
     when no line holds a JSON object."""
     name = name or str(path)
-    text = read_text(path, name)
-    if isinstance(text, Problem):
-        yield text
+    lines = read_lines(path, name)
+    if isinstance(lines, Problem):
+        yield lines
         return
-    problems, has_controls, lines = text.problems, text.has_controls, text.lines()
-    del text  # the lines hold the text: not twice in memory
+    problems = lines.problems  # filled as the lines are read
     unknown = _UnknownKeys(name)
     held: list[Problem] | None = []  # until a first record shows the file is JSON Lines
     for number, line in enumerate(lines, start=1):
@@ -68,9 +67,11 @@ def read_jsonl(path: Path, name: str | None = None) -> Iterator[Record | Problem
         held = None
         yield from unknown.check(item, number)
         record = _record(item, location, split=False, encoding=problems.get(number))
-        yield without_controls(record) if has_controls or ESCAPED_CONTROL.search(line) \
+        yield without_controls(record) if lines.has_controls or ESCAPED_CONTROL.search(line) \
             else record
-    if held:
+    if lines.blank:
+        yield unreadable(name, EMPTY)
+    elif held:
         yield unreadable(name, f"not JSON Lines: no line holds a JSON object (line "
                                f"{held[0].location.line}: {held[0].message})")
 
