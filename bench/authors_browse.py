@@ -17,9 +17,10 @@ import time
 
 import requests
 from served import generated_catalogue  # bench/ is the script directory
+from verdicts import check, exit_status
 
 
-def main(records: int) -> None:
+def main(records: int) -> int:
     with generated_catalogue(records) as base:
         first = _measure(base, "browse/authors")
         pages = int(re.search(r"page 1 of ([\d,]+)", first).group(1).replace(",", ""))
@@ -27,6 +28,7 @@ def main(records: int) -> None:
                      f"browse/authors?page={pages}", "browse/authors?q=messele",
                      "browse/authors?q=a"):
             _measure(base, path)
+    return exit_status()
 
 
 def _measure(base: str, path: str) -> str:
@@ -35,8 +37,9 @@ def _measure(base: str, path: str) -> str:
     took = 1000 * (time.perf_counter() - start)
     print(f"/{path}: {answer.status_code}, {len(answer.content):,} bytes, {took:.0f} ms",
           flush=True)
+    check(answer.status_code == 200, f"/{path} answered {answer.status_code}")
     return answer.text
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    sys.exit(main(int(sys.argv[1])))

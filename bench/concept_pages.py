@@ -15,6 +15,7 @@ import time
 
 import requests
 from served import generated_catalogue  # bench/ is the script directory
+from verdicts import check, exit_status
 
 PAGES = ["def/regions/worldwide", "def/regions/worldwide?page=2", "def/regions/worldwide?page=300",
          "def/regions/europe", "def/regions/eastern-europe",
@@ -22,13 +23,15 @@ PAGES = ["def/regions/worldwide", "def/regions/worldwide?page=2", "def/regions/w
          "def/categories/forms-of-exploitation"]
 
 
-def main(records: int) -> None:
+def main(records: int) -> int:
     with generated_catalogue(records) as base:
         _get(base + "def/countries")
         for path in PAGES:
             start = time.perf_counter()
             status = _get(base + path)
             print(f"/{path}: {status}, {1000 * (time.perf_counter() - start):.0f} ms")
+            check(status == 200, f"/{path} answered {status}")
+    return exit_status()
 
 
 def _get(url: str) -> int:
@@ -36,4 +39,4 @@ def _get(url: str) -> int:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    sys.exit(main(int(sys.argv[1])))

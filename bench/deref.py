@@ -77,6 +77,7 @@ from servers import (
     stop,
     wait_ready,
 )
+from verdicts import check, exit_status
 
 TARGET_RATIO = 1.0
 TARGET_P99_MS = 10.0
@@ -288,6 +289,8 @@ def load(server: str, phase: str, port: int, pid: int, paths: list[str], accept:
         f"CPU: server {cpu:.2f} (by process: "
         f"{', '.join(f'{c / seconds:.2f}' for c in per_process.values())}), "
         f"client {result.client_cpu:.2f}, other {result.other_cpu:.2f} cores")
+    check(result.errors == 0 and result.non_2xx == 0,
+          f"{server} {phase}: {result.errors} errors, {result.non_2xx} non-2xx answers")
     return result
 
 
@@ -475,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems[:5]:
             log(f"  differs: {problem}")
         info["equivalent"] = f"{same}/{checked}"
+        check(same == checked, f"the servers differ on {checked - same} of {checked} records")
 
         lua = workdir / "paths.lua"
         lua.write_text(WRK_LUA)
@@ -535,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"info": info, "results": [asdict(r) for r in results]},
                                         indent=2))
-    return 0
+    return exit_status()
 
 
 def start_profiler(master: int, seconds: float, workdir: Path,

@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search import build, p, timed  # noqa: E402
+from search import index_path, p, timed  # noqa: E402
+from verdicts import exit_status  # noqa: E402
 
 from ctlib.search.query import SearchIndex, SearchQuery, search, total_of  # noqa: E402
 
@@ -30,11 +31,7 @@ MISSPELT = ["traficking", "refferal mechanizm", "compensaton", "labuor exploitat
 
 
 def index_of(size: int, workdir: Path) -> SearchIndex:
-    path = workdir / f"search-{size}.sqlite"
-    if not path.exists():
-        build(size, path.with_suffix(".partial"))
-        path.with_suffix(".partial").rename(path)
-    return SearchIndex(path)
+    return SearchIndex(index_path(size, workdir))
 
 
 def measure(size: int, workdir: Path, runs: int) -> list[str]:
@@ -81,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     print("\n".join(measure(args.size, args.workdir, args.runs)))
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

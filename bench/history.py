@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from generate import generate, jsonl_text  # noqa: E402
+from verdicts import check, exit_status  # noqa: E402
 
 from ctlib.catalogue import Catalogue  # noqa: E402
 from ctlib.config import load_config  # noqa: E402
@@ -87,7 +88,9 @@ def main() -> int:
                 items = _edited(items, number)
             source.write_text(jsonl_text(items), encoding="utf-8")
             start = time.perf_counter()
-            ingest([source], catalogue)
+            report = ingest([source], catalogue)
+            check(report.exit_code == 0 and not report.rejected,
+                  f"ingest {number}: exit {report.exit_code}, {report.rejected} rejected")
             seconds = time.perf_counter() - start
             history = (config.data_dir / FILE).stat().st_size
             generation = _size(EmbeddedStore(config.data_dir).current().path)
@@ -95,7 +98,7 @@ def main() -> int:
                   f"{recording[-1]:9.2f} {recording[-1] / seconds:6.1%} "
                   f"{history / 1e6:10.1f} {generation / 1e6:13.1f} "
                   f"{history / generation:6.2f}", flush=True)
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -14,9 +14,11 @@ at most 30 KB transferred, except the SPARQL editor. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import sys
 from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
+from verdicts import check, exit_status  # bench/ is the script directory
 
 CHROMIUM = "/usr/bin/chromium"
 HTML_BUDGET = 60_000
@@ -67,7 +69,7 @@ def weigh(browser, base: str, path: str) -> dict:
             "requests": len(responses), "encoding": encoding}
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base")
     args = parser.parse_args()
@@ -86,11 +88,15 @@ def main() -> None:
             found = weigh(browser, base, path)
             print(f"| {name} | {found['status']} | {found['html']:,} B | "
                   f"{found['transferred']:,} B | {found['requests']} | {found['encoding']} | "
-                  f"{verdict(name, found)} |")
+                  f"{budget(name, found)} |")
+            check(found["status"] == 200, f"{name} ({path}) answered {found['status']}")
         browser.close()
+    return exit_status()
 
 
-def verdict(name: str, found: dict) -> str:
+def budget(name: str, found: dict) -> str:
+    if found["status"] != 200:
+        return "no verdict (not 200)"
     over = []
     if found["html"] > HTML_BUDGET:
         over.append(f"HTML +{found['html'] - HTML_BUDGET:,} B")
@@ -101,4 +107,4 @@ def verdict(name: str, found: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

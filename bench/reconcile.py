@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from search import build, p, timed  # noqa: E402
+from search import index_path, p, timed  # noqa: E402
+from verdicts import exit_status  # noqa: E402
 
 from ctlib.rdf.uris import Uris  # noqa: E402
 from ctlib.search.query import SearchIndex  # noqa: E402
@@ -48,11 +49,7 @@ def queries(index: SearchIndex) -> dict[str, object]:
 
 
 def measure(size: int, workdir: Path, runs: int) -> list[str]:
-    path = workdir / f"search-{size}.sqlite"
-    if not path.exists():
-        build(size, path.with_suffix(".partial"))
-        path.with_suffix(".partial").rename(path)
-    index = SearchIndex(path)
+    index = SearchIndex(index_path(size, workdir))
     matcher = Matcher(index, Uris("http://localhost:8080/"), "en", "en")
     started = time.perf_counter()
     matcher.named()
@@ -78,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         print("\n".join(measure(size, args.workdir, args.runs)))
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

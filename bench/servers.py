@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from proctree import process_tree  # bench/ is the script directory
+from verdicts import keyed
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
@@ -23,7 +24,7 @@ CTLIB = VENV / "ctlib"
 PYTHON = VENV / "python"
 OXIGRAPH = VENV / "oxigraph"
 CATALOGUES = ROOT / "bench" / "out" / "catalogues"
-"""Generated catalogues, one per size and seed, reused by later runs."""
+"""Generated catalogues, one per size and seed, reused by later runs of the same code."""
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -151,8 +152,9 @@ def find_pyspy() -> str | None:
 
 
 def catalogue_file(records: int, seed: int) -> Path:
-    """bench/generate.py's catalogue of ``records`` records, generated once per seed."""
-    path = CATALOGUES / f"{records}-seed{seed}" / "catalogue.txt"
+    """bench/generate.py's catalogue of ``records`` records, generated once per seed
+    and code version."""
+    path = keyed(CATALOGUES) / f"{records}-seed{seed}" / "catalogue.txt"
     if path.exists():
         log(f"reusing {path.relative_to(ROOT)}")
         return path
@@ -176,7 +178,8 @@ def ctlib_env(data_dir: Path, base: str) -> dict:
 
 
 def ingest(path: Path, env: dict, timeout: float) -> float:
-    """`ctlib ingest -q PATH` with ``env``; returns its wall time."""
+    """`ctlib ingest -q PATH` with ``env``; returns its wall time. A generated catalogue
+    has no record to reject: any exit but 0 is a failed run, and raises."""
     start_time = time.perf_counter()
     process = subprocess.run([str(CTLIB), "ingest", "-q", str(path)], env=env,
                              capture_output=True, text=True, timeout=timeout)
@@ -184,8 +187,8 @@ def ingest(path: Path, env: dict, timeout: float) -> float:
     summary = next((line for line in process.stderr.splitlines() if "records read" in line),
                    process.stderr.strip()[-500:])
     log(f"ingest: {seconds:.1f} s, exit {process.returncode}: {summary}")
-    if process.returncode not in (0, 1):
-        raise RuntimeError(f"ingest failed: {process.stderr[-2000:]}")
+    if process.returncode != 0:
+        raise RuntimeError(f"ingest failed (exit {process.returncode}): {process.stderr[-2000:]}")
     return seconds
 
 

@@ -61,6 +61,7 @@ from servers import (
     threads_of,
     wait_ready,
 )
+from verdicts import check, exit_status, keyed
 
 BASE = "http://localhost:8080/"
 """The catalogue's base URI: the benchmark asks for paths, never for minted URIs."""
@@ -340,8 +341,8 @@ def server_command(name: str, port: int, workers: int) -> list[str]:
 
 def catalogue(data_dir: Path | None, records: int) -> tuple[Path, list[str]]:
     """The data directory of ``records`` generated records (ingested on first use) and
-    their identifiers."""
-    data_dir = data_dir or ROOT / "bench" / "out" / f"slow-{records}"
+    their identifiers; by default kept in bench/out/slow/, per code version."""
+    data_dir = data_dir or keyed(ROOT / "bench" / "out" / "slow") / str(records)
     if not (data_dir / "current").exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         ingest(catalogue_file(records, 0), ctlib_env(data_dir, BASE), timeout=1800)
@@ -396,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         time_ordinary(port, paths, args.ordinary, 5)  # warm the caches and query processes
         before = time_ordinary(port, paths, args.ordinary, args.baseline)
         print(f"without slow clients: {before.line()}")
+        check(not before.errors, f"without slow clients: {before.line()}")
         print(f"server: {threads_of(server.pid)} threads, RSS {rss_bytes(server.pid) / 2**20:.0f} MiB")
         slow = SlowClients(port, kinds, args.slow, args.ramp + args.duration + 5, args.ramp)
         opened = slow.wait_open(args.slow, args.ramp + 5)
@@ -408,9 +410,10 @@ def main(argv: list[str] | None = None) -> int:
         slow.finish(30)
         met = not during.errors and during.quantile(0.99) <= TARGET_P99
         print(f"target (no error, p99 <= {TARGET_P99:g} s): {'met' if met else 'missed'}")
+        check(not during.errors, f"with slow clients: {during.line()}")
     finally:
         stop(server)
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from servers import PAGE, log, rss_bytes, stop, wait_ready
 from slow_clients import KINDS, SlowClients, catalogue, describe_slow, started, time_ordinary
+from verdicts import check, exit_status
 
 SPARQL = ["ASK { ?s ?p ?o }",
           "SELECT ?r ?t WHERE { ?r a <http://purl.org/dc/terms/BibliographicResource> ; "
@@ -121,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         errors = log_path.read_text(errors="replace").count("Traceback")
         log(f"server log {log_path}: {errors} tracebacks")
         print(f"tracebacks in the server's log: {errors}")
+        check(not timed.errors, f"mixed load: {timed.line()}")
+        check(not errors, f"{errors} tracebacks in the server's log {log_path}")
     finally:
         stop(server)
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

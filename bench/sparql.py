@@ -102,6 +102,7 @@ from servers import (
     stop,
     wait_ready,
 )
+from verdicts import check, exit_status, keyed
 
 BASE = "http://localhost:8080/"
 """The catalogue's base URI (ctlib's default): the servers' ports do not appear in it,
@@ -310,8 +311,8 @@ def rows_and_digest(reply: Reply) -> tuple[int, str]:
 
 def prepare(records: int, args, workdir: Path) -> Catalogue:
     """The catalogue ingested, exported as N-Quads and loaded into Oxigraph; the parts
-    already in ``workdir`` (a kept --workdir) are reused."""
-    directory = workdir / f"{records}-seed{args.seed}"
+    already in ``workdir`` (a kept --workdir) are reused by runs of the same code."""
+    directory = keyed(workdir) / f"{records}-seed{args.seed}"
     directory.mkdir(parents=True, exist_ok=True)
     catalogue = Catalogue(records, directory, directory / "ctlib-data",
                           directory / "catalogue.nq",
@@ -632,7 +633,7 @@ def ratio(a: float | None, b: float | None) -> tuple[str, float | None]:
     return f"{a / b:.2f}×", a / b
 
 
-def check(row: dict[str, Cell]) -> str:
+def agreement(row: dict[str, Cell]) -> str:
     """Whether the servers that answered agree; those that did not are named."""
     done = {name: c for name, c in row.items() if c.rows is not None}
     missing = [f"{LABEL[n]} {'failed' if c.error else 'timed out'}"
@@ -688,7 +689,7 @@ def table(cells: list[Cell], queries: list[Query], names: list[str], args) -> li
             cells_text.append(text)
             if value:
                 ratios["rc"].append(value)
-        cells_text.append(check(row))
+        cells_text.append(agreement(row))
         lines.append("| " + " | ".join(cells_text) + " |")
     lines.append("")
     for key, label in (("co", "ctlib / Oxigraph"), ("rc", "rdflib-endpoint / ctlib")):
@@ -831,7 +832,19 @@ def main(argv: list[str] | None = None) -> int:
             {"info": info, "report": lines,
              "cells": [{**asdict(c), "median_ms": finite(c.median_ms), "p90_ms": finite(c.p90_ms)}
                        for c in all_cells]}, indent=2))
-    return 0
+    for cell in all_cells:
+        check(cell.error is None, f"{cell.records:,} records, {LABEL[cell.server]}, "
+                                  f"{cell.query}: {cell.error}")
+        # The other servers' timeouts are what is compared ("> timeout"); ctlib's own is
+        # a query it failed to answer.
+        check(cell.server != "ctlib" or not cell.timeouts,
+              f"{cell.records:,} records, ctlib, {cell.query}: timed out")
+    answers = {(c.records, c.query, c.server): c.rows for c in all_cells}
+    for (records, query, server), rows in answers.items():
+        oxigraph = answers.get((records, query, "oxigraph"))
+        check(server != "ctlib" or None in (rows, oxigraph) or rows == oxigraph,
+              f"{records:,} records, {query}: ctlib {rows} rows, Oxigraph {oxigraph}")
+    return exit_status()
 
 
 def finite(value: float | None) -> float | str | None:

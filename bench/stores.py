@@ -90,6 +90,7 @@ from servers import (
     wait_ready,
 )
 from sparql import ACCEPT, rows_and_digest, send
+from verdicts import check, exit_status, keyed
 
 STORES = ("embedded", "remote")
 POLLING_CORES = 0.01
@@ -515,8 +516,7 @@ def main(argv: list[str] | None = None) -> int:
 
     earlier: dict = {}
     if args.workdir:
-        workdir = args.workdir.resolve()
-        workdir.mkdir(parents=True, exist_ok=True)
+        workdir = keyed(args.workdir.resolve())  # an ingest by other code is not reused
         if (workdir / "ingest.json").exists():  # an earlier run's ingest: its port too
             earlier = json.loads((workdir / "ingest.json").read_text())
             if args.port and args.port != earlier["port"]:
@@ -609,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
                 "first_record_status": status, "first_record_lines": len(body.splitlines()),
                 "first_record_sha1": hashlib.sha1(
                     b"\n".join(sorted(body.splitlines()))).hexdigest()[:12]}
+            check(status == 200, f"{store} store, {count} workers: the first record "
+                                 f"answered {status}")
             runs += deref_runs(store, count, port, ctlib.pid, oxigraph,
                                cold[offset:] + cold[:offset], sample, args, workdir, lua)
             if count == sparql_workers and args.sparql_runs > 0:
@@ -638,7 +640,13 @@ def main(argv: list[str] | None = None) -> int:
             {"info": info, "report": lines,
              "runs": [asdict(r) for r in runs],
              "sparql": [asdict(c) | {"median_ms": c.median_ms} for c in cells]}, indent=2))
-    return 0
+    for cell in cells:
+        check(cell.error is None, f"{cell.store} store, {cell.query}: {cell.error}")
+    records = {s["first_record_sha1"] for by_store in info["servers"].values()
+               for s in by_store.values()}
+    check(len(records) <= 1, f"the stores answered different triples for the first record: "
+                             f"{info['servers']}")
+    return exit_status()
 
 
 def du(path: Path) -> int:
