@@ -159,7 +159,10 @@ class History:
                     changes.append(change)
                     rows.append((record, generation, change.kind, change.hash, change.length,
                                  None if body is None else zlib.compress(body, 6)))
-            connection.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?)", rows)
+                if len(rows) >= INSERT_EVERY:
+                    connection.executemany(_INSERT, rows)
+                    rows = []
+            connection.executemany(_INSERT, rows)
             connection.execute("INSERT INTO generations VALUES (?, ?, ?)",
                                (generation, published, previous))
         return changes
@@ -169,6 +172,12 @@ class History:
         after = previous or ""
         connection.execute("DELETE FROM versions WHERE generation > ?", (after,))
         connection.execute("DELETE FROM generations WHERE id > ?", (after,))
+
+
+_INSERT = "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?)"
+INSERT_EVERY = 10_000
+"""Versions held before they are written (in the one transaction): the first
+publication of a million records held every compressed description, ~1.5 GB."""
 
 
 def _last_versions(connection: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
