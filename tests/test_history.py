@@ -110,3 +110,24 @@ def test_descriptions_read_by_pattern_are_those_read_by_sparql(catalogue):
         by_sparql, by_pattern = describe(*arguments), describe(*arguments, found)
         assert canonical_ntriples(by_pattern.triples) == canonical_ntriples(by_sparql.triples)
         assert by_pattern.triples == by_sparql.triples
+
+
+def test_many_records_are_described_by_worker_processes_as_by_the_ingest(catalogue, tmp_path,
+                                                                          monkeypatch):
+    """Past IN_PROCESSES_FROM records the descriptions come from spawned workers reading
+    the store read-only (history/recording.py): the same versions as in one process."""
+    from ctlib.history import recording
+    source = tmp_path / "src" / "records.jsonl"
+    ingest(write_source(source, *RECORDS.values()), catalogue)
+    store_path = EmbeddedStore(catalogue.config.data_dir).current().store_path
+    records = [*RECORDS, "never-published"]
+    arguments = (store_path, catalogue.uris, catalogue.config.licence, records)
+    in_one = list(recording.canonical_descriptions(*arguments, 1))
+    monkeypatch.setattr(recording, "IN_PROCESSES_FROM", 2)
+    monkeypatch.setattr(recording, "PART", 2)
+    in_workers = list(recording.canonical_descriptions(*arguments, 2))
+    assert in_workers == in_one
+    assert [record for record, body in in_one if body is not None] == list(RECORDS)
+    history = History.open(catalogue.config.data_dir)
+    assert [(record, body.hash) for record, body in in_one if body] == \
+        [(c.record, c.hash) for c in history.changes(history.latest())]

@@ -154,8 +154,8 @@ class GenerationWriter:
                       registry.info["ingested"])
         self.search.wait()  # a failed index write raises here, before anything is published
         self._complete(changed)
+        del self.store  # closed: the history reads the generation's store read-only
         self._record_history(registry, withdrawn)
-        del self.store
         for path in self.checked_files:
             path.unlink()
         registry.write(self.generation.registry_path, since=self.before)
@@ -170,8 +170,10 @@ class GenerationWriter:
             follows = previous is not None and history.latest() == previous
             records = self.written + withdrawn if follows else list(registry.entries)
             history.publish(self.generation.id, previous, registry.info["ingested"],
-                            canonical_descriptions(self.store, self.catalogue.uris,
-                                                   self.catalogue.config.licence, records))
+                            canonical_descriptions(self.generation.store_path,
+                                                   self.catalogue.uris,
+                                                   self.catalogue.config.licence, records,
+                                                   self.catalogue.config.workers))
         finally:
             history.close()
 

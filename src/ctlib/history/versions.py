@@ -46,6 +46,21 @@ CREATE INDEX IF NOT EXISTS versions_of_generation ON versions (generation, recor
 
 
 @dataclass(frozen=True)
+class Body:
+    """A canonical description as the history stores it, made where it was described
+    (history/recording.py: in worker processes), so the process writing the history
+    neither hashes nor compresses."""
+
+    hash: str
+    length: int
+    compressed: bytes
+
+    @classmethod
+    def of(cls, text: bytes) -> Body:
+        return cls(hashlib.sha256(text).hexdigest(), len(text), zlib.compress(text, 6))
+
+
+@dataclass(frozen=True)
 class Published:
     id: str
     published: str
@@ -144,7 +159,7 @@ class History:
         return (Version(*row) for row in rows)
 
     def publish(self, generation: str, previous: str | None, published: str,
-                descriptions: Iterable[tuple[str, bytes | None]]) -> list[Change]:
+                descriptions: Iterable[tuple[str, Body | bytes | None]]) -> list[Change]:
         """Record ``generation``, published after ``previous`` at ``published``:
         ``descriptions`` holds (record, canonical description, or None if withdrawn)
         for every record that may have changed; those equal to their last version
@@ -154,11 +169,13 @@ class History:
             last = _last_versions(connection)
             changes, rows = [], []
             for record, body in descriptions:
+                if isinstance(body, bytes):
+                    body = Body.of(body)
                 change = _change(record, body, last.get(record), published)
                 if change is not None:
                     changes.append(change)
                     rows.append((record, generation, change.kind, change.hash, change.length,
-                                 None if body is None else zlib.compress(body, 6)))
+                                 None if body is None else body.compressed))
                 if len(rows) >= INSERT_EVERY:
                     connection.executemany(_INSERT, rows)
                     rows = []
@@ -187,15 +204,14 @@ def _last_versions(connection: sqlite3.Connection) -> dict[str, tuple[str, str |
         "(SELECT max(generation) FROM versions w WHERE w.record = v.record)")}
 
 
-def _change(record: str, body: bytes | None, last: tuple[str, str | None] | None,
+def _change(record: str, body: Body | None, last: tuple[str, str | None] | None,
             published: str) -> Change | None:
     live = last is not None and last[0] != DELETED
     if body is None:
         return Change(record, DELETED, None, None, published) if live else None
-    digest = hashlib.sha256(body).hexdigest()
-    if live and last[1] == digest:
+    if live and last[1] == body.hash:
         return None
-    return Change(record, UPDATED if live else CREATED, digest, len(body), published)
+    return Change(record, UPDATED if live else CREATED, body.hash, body.length, published)
 
 
 def iso(when: datetime) -> str:
