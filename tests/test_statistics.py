@@ -13,6 +13,7 @@ GONE = "counter-trafficking-facilitators-guide-e70830"
 PREFIXES = f"""PREFIX void: <http://rdfs.org/ns/void#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX stats: <{BASE}graph/statistics#>
 """
 DATA = f"FILTER NOT EXISTS {{ GRAPH <{BASE}graph/statistics> {{ ?s ?p ?o }} }}"
@@ -59,8 +60,11 @@ def assert_statistics_count_as_sparql(catalogue):
     concepts = "(dcterms:subject|dcterms:spatial)"
     assert pairs(catalogue, "SELECT ?key ?n WHERE { ?key stats:directRecords ?n }") \
         == counted_concepts(catalogue, concepts)
-    assert pairs(catalogue, "SELECT ?key ?n WHERE { ?key stats:records ?n }") \
+    assert pairs(catalogue, "SELECT ?key ?n WHERE { ?key skos:inScheme ?s ; stats:records ?n }") \
         == counted_concepts(catalogue, concepts + "/skos:broader*")
+    assert pairs(catalogue, "SELECT ?key ?n WHERE { ?key a foaf:Agent ; stats:records ?n }") \
+        == pairs(catalogue, "SELECT ?key (COUNT(DISTINCT ?r) AS ?n) WHERE { ?key a foaf:Agent . "
+                            "?r dcterms:creator ?key } GROUP BY ?key")
     assert stated(catalogue, "stats:year", "void:entities") == counted_years(catalogue)
 
 

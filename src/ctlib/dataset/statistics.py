@@ -7,6 +7,7 @@ otherwise ask the whole store for, published as triples beside the data.
     <dataset> void:propertyPartition <#property-dcterms-title> .
     <#property-dcterms-title> void:property dcterms:title ; void:triples 100000 .
     <concept> stats:records 512 ; stats:directRecords 498 .
+    <agent> stats:records 12 .
     <dataset> void:subset <#year-2019> .
     <#year-2019> stats:year "2019"^^xsd:gYear ; void:entities 4000 .
 
@@ -19,7 +20,7 @@ so no query about the data matches them by accident.
 Counted once per published generation, when the store changed, from what is counted
 already: the classes from the dataset facts (/void's class partitions), the triples per
 property by the one aggregate the SPARQL editor's completions need too, the records per
-concept and year from the finished search index. The graph is not in the dumps: like
+concept, year and agent from the finished search index. The graph is not in the dumps: like
 the VoID description, it is about the data, and it is written after them.
 """
 
@@ -39,6 +40,8 @@ PROPERTIES = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key"
 CONCEPTS = """SELECT c.uri, COUNT(rc.record), COALESCE(SUM(rc.direct), 0) FROM concepts c
               LEFT JOIN record_concepts rc ON rc.concept = c.id GROUP BY c.id"""
 YEARS = "SELECT year, COUNT(*) FROM records WHERE year IS NOT NULL GROUP BY year"
+AGENTS = """SELECT a.uri, COUNT(ra.record) FROM authors a
+            LEFT JOIN record_authors ra ON ra.author = a.id GROUP BY a.id"""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Statistics:
     concepts: dict[str, ConceptCount]
     years: dict[int, int]
     """Year -> records issued that year."""
+    agents: dict[str, int]
+    """Agent IRI -> records it is a creator of."""
 
 
 def graph(uris: Uris) -> ox.NamedNode:
@@ -69,22 +74,23 @@ def count(store: ox.Store, search_path: Path, classes: dict[str, int]) -> Statis
     properties = {row["key"].value: int(row["n"].value)
                   for row in store.query(PROPERTIES, use_default_graph_as_union=True)
                   if isinstance(row["key"], ox.NamedNode)}
-    concepts, years = _indexed(Path(search_path))
-    return Statistics(dict(classes), properties, concepts, years)
+    return Statistics(dict(classes), properties, *_indexed(Path(search_path)))
 
 
-def _indexed(search_path: Path) -> tuple[dict[str, ConceptCount], dict[int, int]]:
-    """Records per concept and per year (none for a catalogue without a search index)."""
+def _indexed(search_path: Path) -> tuple[dict[str, ConceptCount], dict[int, int],
+                                         dict[str, int]]:
+    """Records per concept, year and agent (none for a catalogue without a search index)."""
     if not search_path.exists():
-        return {}, {}
+        return {}, {}, {}
     connection = sqlite3.connect(f"file:{search_path}?mode=ro", uri=True)
     try:
         concepts = {uri: ConceptCount(records, direct)
                     for uri, records, direct in connection.execute(CONCEPTS)}
         years = dict(connection.execute(YEARS).fetchall())
+        agents = dict(connection.execute(AGENTS).fetchall())
     finally:
         connection.close()
-    return concepts, years
+    return concepts, years, agents
 
 
 def clear(store: ox.Store, uris: Uris) -> None:
@@ -122,6 +128,8 @@ def _lines(uris: Uris, statistics: Statistics):
         yield f"{dataset} <{VOID.subset}> {node} .\n"
         yield f'{node} <{here}year> "{year:04d}"^^<{XSD.gYear}> .\n'
         yield f"{node} <{VOID.entities}> {_integer(n)} .\n"
+    for iri, n in sorted(statistics.agents.items()):
+        yield f"<{iri}> <{here}records> {_integer(n)} .\n"
 
 
 def _integer(n: int) -> str:

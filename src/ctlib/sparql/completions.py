@@ -10,7 +10,7 @@ is a range of the sorted keys, and the best of that range are those that occur m
 then the shortest.
 
 It is written at the end of an ingest from the generation's statistics (classes,
-properties, concepts and years with their counts: dataset/statistics.py) and the finished
+properties, concepts, years and agents with their counts: dataset/statistics.py) and the finished
 search index (labels, agents), so it never disagrees with the generation it is switched
 with, nor with its statistics graph.
 """
@@ -42,8 +42,7 @@ CREATE TABLE keys (key TEXT NOT NULL, item INTEGER NOT NULL, label TEXT NOT NULL
                    PRIMARY KEY (key, item)) WITHOUT ROWID;
 """
 CONCEPTS = "SELECT uri, labels FROM concepts"
-AGENTS = """SELECT a.uri, a.name, COUNT(ra.record) FROM authors a
-            LEFT JOIN record_authors ra ON ra.author = a.id GROUP BY a.id"""
+AGENTS = "SELECT uri, name FROM authors"
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,8 @@ def _indexed(namer: _Namer, search_path: Path, language: str,
         concepts = [_named(namer, "concept", uri, _in_order(json.loads(labels), language),
                            statistics.concepts[uri].records)
                     for uri, labels in connection.execute(CONCEPTS)]
-        agents = [_named(namer, "agent", uri, [name], count)
-                  for uri, name, count in connection.execute(AGENTS)]
+        agents = [_named(namer, "agent", uri, [name], statistics.agents[uri])
+                  for uri, name in connection.execute(AGENTS)]
     finally:
         connection.close()
     g_year = namer(str(XSD.gYear))[0]  # as the mapping writes dcterms:issued
