@@ -74,10 +74,10 @@ def count(store: ox.Store, search_path: Path, classes: dict[str, int]) -> Statis
     properties = {row["key"].value: int(row["n"].value)
                   for row in store.query(PROPERTIES, use_default_graph_as_union=True)
                   if isinstance(row["key"], ox.NamedNode)}
-    return Statistics(dict(classes), properties, *_indexed(Path(search_path)))
+    return Statistics(dict(classes), properties, *indexed_counts(Path(search_path)))
 
 
-def _indexed(search_path: Path) -> tuple[dict[str, ConceptCount], dict[int, int],
+def indexed_counts(search_path: Path) -> tuple[dict[str, ConceptCount], dict[int, int],
                                          dict[str, int]]:
     """Records per concept, year and agent (none for a catalogue without a search index)."""
     if not search_path.exists():
@@ -99,8 +99,8 @@ def clear(store: ox.Store, uris: Uris) -> None:
 
 
 def write(store: ox.Store, uris: Uris, statistics: Statistics) -> None:
-    store.bulk_load(input="".join(_lines(uris, statistics)), format=ox.RdfFormat.N_TRIPLES,
-                    to_graph=graph(uris))
+    store.bulk_load(input="".join(ntriples_lines(uris, statistics)),
+                    format=ox.RdfFormat.N_TRIPLES, to_graph=graph(uris))
 
 
 def namespace(uris: Uris) -> str:
@@ -108,7 +108,7 @@ def namespace(uris: Uris) -> str:
     return str(uris.graph("statistics")) + "#"  # examples.prefixes names it stats:
 
 
-def _lines(uris: Uris, statistics: Statistics):
+def ntriples_lines(uris: Uris, statistics: Statistics):
     here = namespace(uris)
     dataset = f"<{uris.dataset}>"
     for kind, link, term, measure, counts in (
