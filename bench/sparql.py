@@ -677,7 +677,7 @@ def verdict(query: Query, cell: Cell) -> str:
     return f"{'ok' if cell.median_ms <= target * 1000 else 'OVER'} ≤ {target:g} s"
 
 
-def failed(row: dict[str, Cell]) -> bool:
+def query_failed(row: dict[str, Cell]) -> bool:
     """A server that errored or timed out on the query, or rows that differ."""
     return any(c.rows is None for c in row.values()) or check(row).startswith("ROWS DIFFER")
 
@@ -868,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
                        for c in all_cells]}, indent=2))
     by = {(c.records, c.query, c.server): c for c in all_cells}
     failures = [f"{q.name} ({size:,} records)" for size, names in plan.items() for q in queries
-                if failed({n: by[(size, q.name, n)] for n in names})]
+                if query_failed({n: by[(size, q.name, n)] for n in names})]
     if failures:
         log(f"FAILED (an error, a timeout or rows that differ): {', '.join(failures)}")
     return 1 if failures else 0
