@@ -116,20 +116,24 @@ def ntriples_lines(uris: Uris, statistics: Statistics):
             ("property", VOID.propertyPartition, VOID.property, VOID.triples,
              statistics.properties)):
         for iri, n in sorted(counts.items()):
-            node = f"<{here}{kind}-{fragment(iri)}>"
-            yield f"{dataset} <{link}> {node} .\n"
-            yield f"{node} <{term}> <{iri}> .\n"
-            yield f"{node} <{measure}> {_integer(n)} .\n"
+            yield from _partition(dataset, link, f"<{here}{kind}-{fragment(iri)}>",
+                                  term, f"<{iri}>", measure, n)
     for iri, concept in sorted(statistics.concepts.items()):
         yield f"<{iri}> <{here}records> {_integer(concept.records)} .\n"
         yield f"<{iri}> <{here}directRecords> {_integer(concept.direct)} .\n"
     for year, n in sorted(statistics.years.items()):
-        node = f"<{here}year-{year}>"
-        yield f"{dataset} <{VOID.subset}> {node} .\n"
-        yield f'{node} <{here}year> "{year:04d}"^^<{XSD.gYear}> .\n'
-        yield f"{node} <{VOID.entities}> {_integer(n)} .\n"
+        yield from _partition(dataset, VOID.subset, f"<{here}year-{year}>", f"{here}year",
+                              f'"{year:04d}"^^<{XSD.gYear}>', VOID.entities, n)
     for iri, n in sorted(statistics.agents.items()):
         yield f"<{iri}> <{here}records> {_integer(n)} .\n"
+
+
+def _partition(dataset: str, link: str, node: str, term: str, value: str, measure: str,
+               n: int):
+    """A part of the dataset: ``node``, whose ``term`` is ``value``, holds ``n``."""
+    yield f"{dataset} <{link}> {node} .\n"
+    yield f"{node} <{term}> {value} .\n"
+    yield f"{node} <{measure}> {_integer(n)} .\n"
 
 
 def _integer(n: int) -> str:
