@@ -2,6 +2,7 @@
 """SPARQL benchmark: ctlib's /sparql against Oxigraph server and rdflib-endpoint.
 
     bench/sparql.py [--records N] [--runs R] [--timeout S] [--rdflib-records M] [--json FILE]
+                    [--servers ctlib,oxigraph] [--examples-only]
 
 1. Generate a catalogue of N records (bench/generate.py, seed 0; reused from
    bench/out/catalogues/) and ingest it with the real CLI (`ctlib ingest -q`) into
@@ -40,19 +41,23 @@
    The time is the client's wall time from sending the request to the last byte of
    the response. A server whose warm-up ran past --timeout is not timed again on that
    query ("> S s"); timed runs stop once a server has spent --budget seconds on one
-   query (at least one run; the table shows n when fewer than --runs).
+   query (at least one run; the table shows n when fewer than --runs). Each example's
+   target is checked on ctlib's median: <= 1 s for the ones a researcher runs first
+   (FIRST_QUERIES), <= 30 s (ctlib's default query timeout) for the others.
 4. Checks: every server must return the same number of rows (or triples), and the
    same rows as a multiset (compared as sorted, normalised JSON terms, so the order
    and blank node labels do not matter). A row count that differs is marked
    "ROWS DIFFER", equal counts with other values "values differ" (which can be
    legitimate: the order of GROUP_CONCAT, the language of its result and the
-   triples of a DESCRIBE are up to each engine).
+   triples of a DESCRIBE are up to each engine, and so are the rows a LIMIT without
+   ORDER BY keeps).
 5. Report: per catalogue size, a markdown table with the median and p90 latency of
    each server (p90 by nearest rank: with 5 runs it is the slowest), the ratios
    ctlib/Oxigraph and rdflib-endpoint/ctlib and their geometric means; the CPU used
    by each server per request and by the rest of the machine during the runs
-   ("other": noise from other users) go to --json. Exits 0 once the report is
-   printed; servers are stopped (their own process groups only) in any case.
+   ("other": noise from other users) go to --json. Exits 1 once the report is
+   printed if a server failed or timed out on a query or the rows differ, else 0;
+   servers are stopped (their own process groups only) in any case.
 
 At 100,000 records a run takes about an hour and a quarter, most of it rdflib-endpoint
 (about a minute and a half to parse the N-Quads, then many queries that run up to
@@ -114,6 +119,12 @@ ACCEPT = {"solutions": "application/sparql-results+json",
           "graph": "application/n-triples, application/rdf+xml;q=0.5"}
 """By the query form (a client knows what it asks): rdflib-endpoint serves DESCRIBE
 results in RDF/XML whatever it is asked."""
+FIRST_QUERIES = ("everything-about-a-country", "concepts-of-a-scheme", "works-of-an-author",
+                 "documents-per-category", "regions-hierarchy")
+"""The examples a researcher runs first: each must answer within FIRST_TARGET_S."""
+FIRST_TARGET_S = 1.0
+TARGET_S = 30.0
+"""Every other example within ctlib's default CTLIB_SPARQL_TIMEOUT."""
 SERVER_WARMUP = 12
 """Trivial queries sent to each server before measuring: every gunicorn worker of
 ctlib starts its query process and opens the store on its first query."""
@@ -652,6 +663,21 @@ def agreement(row: dict[str, Cell]) -> str:
     return verdict + (f" ({', '.join(missing)})" if missing and len(done) >= 2 else "")
 
 
+def target_s(query: Query) -> float | None:
+    """The time an example of the query page must answer in (None: a bench/ query)."""
+    if query.source != "examples":
+        return None
+    return FIRST_TARGET_S if query.name in FIRST_QUERIES else TARGET_S
+
+
+def verdict(query: Query, cell: Cell) -> str:
+    """ctlib's median against the query's target."""
+    target = target_s(query)
+    if target is None or cell.median_ms is None:
+        return "-"
+    return f"{'ok' if cell.median_ms <= target * 1000 else 'OVER'} ≤ {target:g} s"
+
+
 def table(cells: list[Cell], queries: list[Query], names: list[str], args) -> list[str]:
     by = {(c.query, c.server): c for c in cells}
     head = ["query", "rows"]
@@ -661,7 +687,7 @@ def table(cells: list[Cell], queries: list[Query], names: list[str], args) -> li
         head.append("ctlib / Oxigraph")
     if "ctlib" in names and "rdflib" in names:
         head.append("rdflib-endpoint / ctlib")
-    head.append("check")
+    head += ["target (ctlib)", "check"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ratios: dict[str, list[float]] = {"co": [], "rc": []}
     for query in queries:
@@ -689,7 +715,7 @@ def table(cells: list[Cell], queries: list[Query], names: list[str], args) -> li
             cells_text.append(text)
             if value:
                 ratios["rc"].append(value)
-        cells_text.append(agreement(row))
+        cells_text += [verdict(query, row["ctlib"]) if "ctlib" in row else "-", agreement(row)]
         lines.append("| " + " | ".join(cells_text) + " |")
     lines.append("")
     for key, label in (("co", "ctlib / Oxigraph"), ("rc", "rdflib-endpoint / ctlib")):
@@ -730,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated subset of ctlib,oxigraph,rdflib")
     parser.add_argument("--query", action="append",
                         help="only queries whose name contains this (repeatable)")
+    parser.add_argument("--examples-only", action="store_true",
+                        help="only the query page's examples, not bench/queries/")
     parser.add_argument("--seed", type=int, default=0, help="catalogue seed")
     parser.add_argument("--workers", type=int, default=1,
                         help="ctlib serve --workers (default 1: one client sends one query at "
@@ -771,7 +799,8 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.CalledProcessError:
             parser.error(f"rdflib-endpoint not installed: `{CTLIB.parent / 'pip'} install "
                          "-e '.[bench]'`")
-    queries = load_queries(args.query)
+    queries = [q for q in load_queries(args.query)
+               if q.source == "examples" or not args.examples_only]
     if not queries:
         parser.error("no query selected")
 
@@ -793,7 +822,8 @@ def main(argv: list[str] | None = None) -> int:
                   "workers": args.workers, "max_rows": args.max_rows,
                   "oxigraph_store": args.oxigraph_store,
                   "oxigraph": oxigraph_version(), "plan": {str(k): v for k, v in plan.items()},
-                  "queries": [asdict(q) for q in queries], "catalogues": {}, "servers": {}}
+                  "queries": [asdict(q) | {"target_s": target_s(q)} for q in queries],
+                  "catalogues": {}, "servers": {}}
     all_cells: list[Cell] = []
     began = time.perf_counter()
     try:

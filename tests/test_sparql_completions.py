@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from ctlib.dataset import statistics
 from ctlib.search.index import SCHEMA
 from ctlib.sparql import completions
 from ctlib.sparql.completions import Completer, folded, word_starts
@@ -64,7 +65,7 @@ def completer(tmp_path_factory):
     connection.commit()
     connection.close()
     path = folder / "completions.sqlite"
-    completions.build(path, store, search, prefixes(BASE), "en")
+    completions.build(path, statistics.count(store, search, {}), search, prefixes(BASE), "en")
     return Completer(path)
 
 

@@ -98,7 +98,7 @@ def test_service_description(base, accept, parse_as):
     dataset = graph.value(service, SD.defaultDataset)
     assert URIRef(base + ".well-known/void") in set(graph.objects(dataset, None))
     names = {str(graph.value(g, SD.name)) for g in graph.objects(dataset, SD.namedGraph)}
-    assert base + "graph/records" in names
+    assert {base + "graph/records", base + "graph/statistics"} <= names
 
 
 def test_browsers_get_the_query_page_and_results_as_a_table(base):

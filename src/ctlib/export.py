@@ -10,12 +10,11 @@ import pyoxigraph
 from pyoxigraph import NamedNode
 
 from .catalogue import Catalogue, CatalogueError
-from .dataset import facts
+from .dataset import facts, statistics
 from .formats import BY_NAME, for_path
 from .history import patches
-from .publish import owned_by_ingest
+from .publish import owned_by_ingest, publish_statistics
 from .rdf.namespaces import PREFIXES
-from .sparql import completions, examples
 from .store import Source, generations
 
 
@@ -50,6 +49,7 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
             except (SyntaxError, ValueError, OSError) as error:
                 raise CatalogueError(f"{path}: cannot load: {error}") from error
         count = sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
+        statistics.clear(store, catalogue.uris)
         store.flush()
         published = facts.now()
         facts.publish(store, catalogue.uris, generation.path, None, True, published)
@@ -58,9 +58,8 @@ def load(catalogue: Catalogue, files: list[Path], graph: str) -> int:
             for path in (previous.registry_path, previous.search_path):
                 if path.exists():  # not after loads alone, into a never ingested directory
                     os.link(path, generation.path / path.name)
-        # Their classes and properties are the editor's to complete.
-        completions.build(generation.completions_path, store, generation.search_path,
-                          examples.prefixes(catalogue.uris.base), catalogue.config.language)
+        # Their classes and properties are counted, and the editor's to complete.
+        publish_statistics(catalogue, store, generation)
         del store
     return count
 

@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, RdfFormat
 from rdflib import Graph, Literal
 
 from .catalogue import Catalogue
-from .dataset import facts
+from .dataset import facts, statistics
 from .dumps import GraphText
 from .history import patches
 from .history.recording import canonical_descriptions
@@ -44,7 +44,20 @@ def graph_names(catalogue: Catalogue) -> dict[str, str]:
 def owned_by_ingest(catalogue: Catalogue, graph: str) -> bool:
     """Graphs that ingest rewrites; any other named graph came from `ctlib load`."""
     names = graph_names(catalogue)
-    return graph in (names["records"], names["meta"]) or graph.startswith(names["vocab"])
+    return graph in (names["records"], names["meta"], statistics.graph(catalogue.uris).value) \
+        or graph.startswith(names["vocab"])
+
+
+def publish_statistics(catalogue: Catalogue, store, generation: Generation) -> None:
+    """The statistics graph and the editor's completions of a generation whose facts
+    are written, from one count. (A store that changed had its statistics graph cleared
+    before its dumps were written: the graph is not part of the data.)"""
+    statistics.clear(store, catalogue.uris)  # and not counted in it either
+    counted = statistics.count(store, generation.search_path,
+                               facts.DatasetFacts.read(generation.path).classes)
+    completions.build(generation.completions_path, counted, generation.search_path,
+                      examples.prefixes(catalogue.uris.base), catalogue.config.language)
+    statistics.write(store, catalogue.uris, counted)
 
 
 class GenerationWriter:
@@ -178,21 +191,21 @@ class GenerationWriter:
             history.close()
 
     def _complete(self, changed: bool) -> None:
-        """The editor's completions: the published generation's, linked, when nothing
-        changed (counting every property reads the whole store, 4 s at 100k records)."""
+        """The editor's completions and the statistics graph: the published generation's
+        (linked; in the copied store) when nothing changed (counting every property reads
+        the whole store, 4 s at 100k records)."""
         known = self.previous.completions_path if self.previous else None
         if not changed and known is not None and known.exists():
             os.link(known, self.generation.completions_path)
             return
-        completions.build(self.generation.completions_path, self.store,
-                          self.generation.search_path, examples.prefixes(self.catalogue.uris.base),
-                          self.catalogue.config.language)
+        publish_statistics(self.catalogue, self.store, self.generation)
 
     def _rewrite_derived_graphs(self, registry: Registry) -> None:
         """Orphaned agents out, vocabularies and tombstones anew, the files merged."""
         if self.dropped_any:
             _drop_orphan_agents(self.store, self.records)
         _replace_vocabularies(self.catalogue, self.store)
+        statistics.clear(self.store, self.catalogue.uris)
         meta = NamedNode(graph_names(self.catalogue)["meta"])
         self.store.clear_graph(meta)
         self.store.bulk_load(input=_tombstones(self.catalogue, registry).serialize(format="nt"),

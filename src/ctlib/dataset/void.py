@@ -166,7 +166,7 @@ def publisher(graph: Graph, site: Site) -> None:
 
 def _class_partitions(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts) -> None:
     for cls, entities in sorted(facts.classes.items()):
-        node = URIRef(f"{site.void}#class-{_fragment(cls)}")
+        node = URIRef(f"{site.void}#class-{fragment(cls)}")
         graph.add((dataset, VOID.classPartition, node))
         graph.add((node, VOID["class"], URIRef(cls)))
         graph.add((node, VOID.entities, Literal(entities)))
@@ -175,7 +175,7 @@ def _class_partitions(graph: Graph, site: Site, dataset: URIRef, facts: DatasetF
 def _subsets(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts,
              labels: dict[str, str]) -> None:
     for concept, records in sorted(facts.subsets.items()):
-        node = URIRef(f"{site.void}#subset-{_fragment(concept, site.base + 'def/')}")
+        node = URIRef(f"{site.void}#subset-{fragment(concept, site.base + 'def/')}")
         graph.add((dataset, VOID.subset, node))
         graph.add((node, RDF.type, VOID.Dataset))
         graph.add((node, DCTERMS.subject, URIRef(concept)))
@@ -187,10 +187,10 @@ def _subsets(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts,
 
 def _linksets(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts) -> None:
     for linkset in facts.linksets:
-        fragment, name, homepage = KNOWN_TARGETS.get(
-            linkset.target_space, (_fragment(linkset.target_space), None, None))
-        target = URIRef(f"{site.void}#target-{fragment}")
-        node = URIRef(f"{site.void}#links-{_fragment(linkset.predicate)}-{fragment}")
+        target_fragment, name, homepage = KNOWN_TARGETS.get(
+            linkset.target_space, (fragment(linkset.target_space), None, None))
+        target = URIRef(f"{site.void}#target-{target_fragment}")
+        node = URIRef(f"{site.void}#links-{fragment(linkset.predicate)}-{target_fragment}")
         for triple in (
                 (dataset, VOID.subset, node), (node, RDF.type, VOID.Linkset),
                 (node, VOID.linkPredicate, URIRef(linkset.predicate)),
@@ -204,7 +204,7 @@ def _linksets(graph: Graph, site: Site, dataset: URIRef, facts: DatasetFacts) ->
             graph.add((target, FOAF.homepage, URIRef(homepage)))
 
 
-def _fragment(iri: str, namespace: str | None = None) -> str:
+def fragment(iri: str, namespace: str | None = None) -> str:
     """A readable, stable fragment for a node about ``iri``: its prefixed name
     (``dcterms-BibliographicResource``), its path under ``namespace``, or a hash."""
     for prefix, known in ([("", namespace)] if namespace else []) + list(PREFIXES.items()):

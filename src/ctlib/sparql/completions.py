@@ -9,9 +9,10 @@ file once per generation (``Completer``) and answers from memory: a word being t
 is a range of the sorted keys, and the best of that range are those that occur most,
 then the shortest.
 
-It is written at the end of an ingest from the finished search index (concepts, agents,
-years with their record counts) and the finished store (classes and properties with
-their triple counts), so it never disagrees with the generation it is switched with.
+It is written at the end of an ingest from the generation's statistics (classes,
+properties, concepts, years and agents with their counts: dataset/statistics.py) and the finished
+search index (labels, agents), so it never disagrees with the generation it is switched
+with, nor with its statistics graph.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
+from ..dataset.statistics import Statistics
 from ..rdf.namespaces import XSD
 from ..rdf.uris import fold
 
@@ -41,13 +41,8 @@ CREATE TABLE items (id INTEGER PRIMARY KEY, text TEXT NOT NULL, label TEXT NOT N
 CREATE TABLE keys (key TEXT NOT NULL, item INTEGER NOT NULL, label TEXT NOT NULL,
                    PRIMARY KEY (key, item)) WITHOUT ROWID;
 """
-CLASSES = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s a ?key } GROUP BY ?key"
-PROPERTIES = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key"
-CONCEPTS = """SELECT c.uri, c.labels, COUNT(rc.record) FROM concepts c
-              LEFT JOIN record_concepts rc ON rc.concept = c.id GROUP BY c.id"""
-AGENTS = """SELECT a.uri, a.name, COUNT(ra.record) FROM authors a
-            LEFT JOIN record_authors ra ON ra.author = a.id GROUP BY a.id"""
-YEARS = "SELECT year, COUNT(*) FROM records WHERE year IS NOT NULL GROUP BY year"
+CONCEPTS = "SELECT uri, labels FROM concepts"
+AGENTS = "SELECT uri, name FROM authors"
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ class Completion:
     """What a person reads: the label that matched, a name, the IRI of a term."""
     kind: str
     count: int
-    """Triples (classes, properties), records (concepts, agents, years), or the uses
+    """Instances (classes), triples (properties), records (concepts, agents, years), or the uses
     of a prefix's terms."""
 
 
@@ -82,17 +77,17 @@ def word_starts(text: str) -> list[str]:
 
 # At publication
 
-def build(path: Path, store: ox.Store, search_path: Path, prefixes: dict[str, str],
+def build(path: Path, statistics: Statistics, search_path: Path, prefixes: dict[str, str],
           language: str) -> None:
-    """Write the completions of a generation from its store and its search index (a
+    """Write the completions of a generation from its statistics and its search index (a
     catalogue without one has no concepts, agents or years here). A concept is labelled
     in ``language`` unless the word typed matched another of its labels."""
     namer = _Namer(prefixes)
-    terms = [_term(namer, kind, row) for kind, query in (("class", CLASSES),
-                                                         ("property", PROPERTIES))
-             for row in store.query(query, use_default_graph_as_union=True)
-             if isinstance(row["key"], ox.NamedNode)]
-    indexed = _indexed(namer, search_path, language) if Path(search_path).exists() else []
+    terms = [_term(namer, kind, iri, n) for kind, counts in (("class", statistics.classes),
+                                                              ("property", statistics.properties))
+             for iri, n in counts.items()]
+    indexed = _indexed(namer, search_path, language, statistics) \
+        if Path(search_path).exists() else []
     _write(Path(path), [*_prefixes(prefixes, [*terms, *indexed]), *terms, *indexed])
 
 
@@ -117,24 +112,25 @@ def _is_local_name(local: str) -> bool:
     return all(c.isalnum() or c in "_-" for c in local) and local[-1] != "-"
 
 
-def _term(namer: _Namer, kind: str, row) -> _Item:
-    iri = row["key"].value
+def _term(namer: _Namer, kind: str, iri: str, count: int) -> _Item:
     text, local = namer(iri)
-    return _Item(Completion(text, iri, kind, int(row["n"].value)), (text, local))
+    return _Item(Completion(text, iri, kind, count), (text, local))
 
 
-def _indexed(namer: _Namer, search_path: Path, language: str) -> list[_Item]:
+def _indexed(namer: _Namer, search_path: Path, language: str,
+             statistics: Statistics) -> list[_Item]:
     connection = sqlite3.connect(f"file:{search_path}?mode=ro", uri=True)
     try:
-        concepts = [_named(namer, "concept", uri, _in_order(json.loads(labels), language), count)
-                    for uri, labels, count in connection.execute(CONCEPTS)]
-        agents = [_named(namer, "agent", uri, [name], count)
-                  for uri, name, count in connection.execute(AGENTS)]
-        g_year = namer(str(XSD.gYear))[0]  # as the mapping writes dcterms:issued
-        years = [_Item(Completion(f'"{year}"^^{g_year}', str(year), "year", count), (str(year),))
-                 for year, count in connection.execute(YEARS)]
+        concepts = [_named(namer, "concept", uri, _in_order(json.loads(labels), language),
+                           statistics.concepts[uri].records)
+                    for uri, labels in connection.execute(CONCEPTS)]
+        agents = [_named(namer, "agent", uri, [name], statistics.agents[uri])
+                  for uri, name in connection.execute(AGENTS)]
     finally:
         connection.close()
+    g_year = namer(str(XSD.gYear))[0]  # as the mapping writes dcterms:issued
+    years = [_Item(Completion(f'"{year}"^^{g_year}', str(year), "year", count), (str(year),))
+             for year, count in statistics.years.items()]
     return [*concepts, *agents, *years]
 
 

@@ -74,7 +74,8 @@ def prefixes(base: str) -> dict[str, str]:
     return {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#",
             "record": f"{base}id/record/", "agent": f"{base}id/agent/",
             "scheme": f"{base}def/", "regions": f"{base}def/regions/",
-            "countries": f"{base}def/countries/", "categories": f"{base}def/categories/"}
+            "countries": f"{base}def/countries/", "categories": f"{base}def/categories/",
+            "stats": f"{base}graph/statistics#"}
 
 
 def prologue(base: str) -> str:
