@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..config import Config
-from ..describe import Description, describe
+from ..describe import Description, Found, describe
 from ..published.records import ConceptMembers, IndexedRecord, RecordIndex, Selection
 from ..published.snapshot import Snapshot
 from ..rdf.namespaces import DCTERMS
@@ -65,6 +65,10 @@ class Repository:
         self.sets = sets
         self.index = RecordIndex(snapshot.registry_path)
         self.context = Context(config.language, config.licence)
+        # A local store is read by pattern, each linked concept's labels once a response:
+        # a SPARQL query per record held ListRecords under 500 records/s (bench/harvest.py).
+        # A remote store is asked one query per record instead of one per pattern.
+        self._found = None if snapshot.remote else Found(snapshot.store)
         self._verbs = {"Identify": self.identify, "ListMetadataFormats": self.list_formats,
                        "ListSets": self.list_sets, "GetRecord": self.get_record,
                        "ListIdentifiers": self.list_identifiers,
@@ -262,7 +266,7 @@ class Repository:
         """The description /doc/record/{id} serves."""
         return describe(self.snapshot.store, str(self.uris.record(record.id)),
                         self.uris.document("record", record.id), self.uris.dataset,
-                        self.config.licence)
+                        self.config.licence, self._found)
 
 
 @dataclass(frozen=True)
