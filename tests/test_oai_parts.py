@@ -20,6 +20,21 @@ def test_a_token_decodes_to_what_was_encoded(after):
     assert tokens.decode(text) == token
 
 
+def test_a_token_with_its_count_decodes_to_what_was_encoded():
+    """The count returned before it, and in which generation: the next cursor without
+    counting the catalogue again."""
+    token = tokens.Token(REQUEST, "plain-id", tokens.Counted("20261208T034844396290Z", 500))
+    assert tokens.decode(tokens.encode(token)) == token
+
+
+@pytest.mark.parametrize("generation, returned", [
+    ("", 5), (None, 5), (7, 5), ("g", -1), ("g", True), ("g", 1.5), ("g", "5"), ("g", None)])
+def test_a_token_with_a_wrong_count_is_refused(generation, returned):
+    fields = ["ListRecords", "oai_dc", None, None, None, "a", generation, returned]
+    with pytest.raises(ValueError):
+        tokens.decode(_b64(json.dumps(fields, separators=(",", ":")).encode()))
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
@@ -30,6 +45,8 @@ def _b64(data: bytes) -> str:
     _b64(b'["ListRecords","oai_dc",null,null,null]'),
     _b64(b'["ListRecords","oai_dc",null,null,null,""]'),
     _b64(b'["ListRecords","oai_dc",null,null,null,7]'),
+    _b64(b'["ListRecords","oai_dc",null,null,null,"a","g"]'),
+    _b64(b'["ListRecords","oai_dc",null,null,null,"a","g",5,6]'),
     _b64(b'["ListRecords", "oai_dc", null, null, null, "a"]'),
     _b64(b'["ListRecords","oai_dc",null,null,null,"a"]') + "=",
     _b64(b"[" * 5000 + b"]" * 5000),

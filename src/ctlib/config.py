@@ -143,6 +143,10 @@ SETTINGS: tuple[Setting, ...] = (
             "descriptions state it."),
     Setting("cache_entries", 20000, "Representations kept in memory per web worker.",
             _positive_int),
+    Setting("cache_mb", 256,
+            "Memory the representations kept by one web worker may hold, in MiB (bodies, "
+            "compressed bodies and headers): the least recently used go first.",
+            _positive_int),
     Setting("compression", True,
             "Compress responses (gzip, brotli) for clients that accept it: on, or off "
             "when a proxy in front of ctlib does it.", _switch),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..config import Config
-from ..describe import Description, describe
+from ..describe import Description, Found, describe
 from ..published.records import ConceptMembers, IndexedRecord, RecordIndex, Selection
 from ..published.snapshot import Snapshot
 from ..rdf.namespaces import DCTERMS
@@ -65,6 +65,10 @@ class Repository:
         self.sets = sets
         self.index = RecordIndex(snapshot.registry_path)
         self.context = Context(config.language, config.licence)
+        # A local store is read by pattern, each linked concept's labels once a response:
+        # a SPARQL query per record held ListRecords under 500 records/s (bench/harvest.py).
+        # A remote store is asked one query per record instead of one per pattern.
+        self._found = None if snapshot.remote else Found(snapshot.store)
         self._verbs = {"Identify": self.identify, "ListMetadataFormats": self.list_formats,
                        "ListSets": self.list_sets, "GetRecord": self.get_record,
                        "ListIdentifiers": self.list_identifiers,
@@ -162,7 +166,7 @@ class Repository:
         for record in page:
             listed.append(element(record, position.format))
         if position.after is not None or more:
-            listed.append(self._token(position, page[-1].id if more else None))
+            listed.append(self._token(position, page[-1].id if more else None, len(page)))
         return listed
 
     def _position(self, verb: str, arguments: dict[str, str]) -> Position:
@@ -176,14 +180,15 @@ class Repository:
             token = tokens.decode(text)
             if token.request.verb != verb:
                 raise ValueError(f"it continues {token.request.verb}, not {verb}")
-            return self._understand(token.request, token.after)
+            return self._understand(token.request, token.after, token.counted)
         except (ValueError, OAIError) as error:
             reason = error.message if isinstance(error, OAIError) else str(error)
             raise OAIError(errors.BAD_RESUMPTION_TOKEN, f"{text[:100]!r} is not a resumption "
                                                         f"token of this repository: {reason}"
                            ) from None
 
-    def _understand(self, request: tokens.ListRequest, after: str | None) -> Position:
+    def _understand(self, request: tokens.ListRequest, after: str | None,
+                    counted: tokens.Counted | None = None) -> Position:
         # dates first: an error that echoes the arguments must find them well formed
         dates = datestamps.parse_range(request.from_, request.until)
         fmt = _format(request.prefix)
@@ -194,19 +199,32 @@ class Repository:
             members = self._members(self._set(request.set)) | self.index.withdrawn()
         return Position(request, after, fmt, Selection(
             modified_from=dates.start, modified_until=dates.end, members=members,
-            include_withdrawn=True))
+            include_withdrawn=True), counted)
 
-    def _token(self, position: Position, last: str | None) -> ET.Element:
-        """The resumption token after a page ending with ``last``; empty (``last`` None)
-        on the last page of a list. Both counts are of the current data."""
-        index, selection, after = self.index, position.selection, position.after
-        attributes = {"cursor": str(index.count(selection, up_to=after) if after else 0)}
-        total = index.count(selection)
+    def _token(self, position: Position, last: str | None, length: int) -> ET.Element:
+        """The resumption token after a page of ``length`` records ending with ``last``;
+        empty (``last`` None) on the last page of a list. Both counts are of the current
+        data."""
+        cursor = self._cursor(position)
+        attributes = {"cursor": str(cursor)}
+        total = self.index.count(position.selection)
         if total:
             attributes["completeListSize"] = str(total)
         element = ET.Element("resumptionToken", attributes)
-        element.text = tokens.encode(tokens.Token(position.request, last)) if last else ""
+        counted = tokens.Counted(self.snapshot.generation, cursor + length)
+        element.text = tokens.encode(tokens.Token(position.request, last, counted)) \
+            if last else ""
         return element
+
+    def _cursor(self, position: Position) -> int:
+        """The records of the list up to the page's start: as the token counted them in
+        this generation, or else counted."""
+        counted = position.counted
+        if position.after is None:
+            return 0
+        if counted is not None and counted.generation == self.snapshot.generation:
+            return counted.returned
+        return self.index.count(position.selection, up_to=position.after)
 
     def _hierarchy(self) -> SetHierarchy:
         if not self.sets.sets:
@@ -262,7 +280,7 @@ class Repository:
         """The description /doc/record/{id} serves."""
         return describe(self.snapshot.store, str(self.uris.record(record.id)),
                         self.uris.document("record", record.id), self.uris.dataset,
-                        self.config.licence)
+                        self.config.licence, self._found)
 
 
 @dataclass(frozen=True)
@@ -273,6 +291,8 @@ class Position:
     after: str | None
     format: MetadataFormat
     selection: Selection
+    counted: tokens.Counted | None = None
+    """What the token said was returned before, in which generation."""
 
 
 def _format(prefix: str) -> MetadataFormat:

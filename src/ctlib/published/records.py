@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -72,6 +73,11 @@ class RecordIndex:
 
     def count(self, selection: Selection, up_to: str | None = None) -> int:
         """How many records are selected (those up to and including ``up_to``)."""
+        if up_to is None:
+            return _total(self.path, selection)
+        return self._count(selection, up_to)
+
+    def _count(self, selection: Selection, up_to: str | None) -> int:
         where, parameters = _where(selection, None)
         if up_to is not None:
             where += " AND id <= ?"
@@ -140,6 +146,14 @@ class RecordIndex:
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+
+
+@lru_cache(maxsize=64)
+def _total(path: Path, selection: Selection) -> int:
+    """Counted once per generation (each has its own registry, not written once
+    published): every page of an OAI-PMH list or a collection gives the total, and
+    counting scans the index (8 ms at 100,000 records, bench/harvest.py)."""
+    return RecordIndex(path)._count(selection, None)
 
 
 def _where(selection: Selection, after: str | None) -> tuple[str, tuple]:

@@ -42,7 +42,7 @@ class WebContext:
         self.config = config
         self.uris = Uris(config.base_uri)
         self.published = Published(config)
-        self.cache = RepresentationCache(config.cache_entries)
+        self.cache = RepresentationCache(config.cache_entries, config.cache_mb << 20)
         self.concept_members = ConceptMembers(self.uris)
         self.nearby = NearbyIdentifiers(self.uris, config.language)
         self.search_indexes = PerGeneration(search.search_index)

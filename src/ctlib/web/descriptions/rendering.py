@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections import OrderedDict
+from dataclasses import fields, is_dataclass
 from typing import Callable
 
 import pyoxigraph as ox
@@ -103,30 +105,63 @@ def _round_trips(literal: Literal) -> bool:
 MISSING = object()
 
 
-class RepresentationCache:
-    """Least recently used, bounded; keys include the generation, so a re-ingest never
-    serves a stale body and old entries simply age out."""
+def stored_bytes(value) -> int:
+    """The memory ``value`` holds, counted as the cache sees it: bodies, compressed
+    bodies, headers, and the strings of whatever else is kept (a list of authors).
+    An estimate on the high side: a string shared by two entries counts twice."""
+    size = sys.getsizeof(value)
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return size + sum(stored_bytes(item) for item in value)
+    if isinstance(value, dict):
+        return size + sum(stored_bytes(k) + stored_bytes(v) for k, v in value.items())
+    if is_dataclass(value):
+        return size + sum(stored_bytes(getattr(value, f.name)) for f in fields(value))
+    return size
 
-    def __init__(self, entries: int):
+
+class RepresentationCache:
+    """Least recently used, bounded by entries and by the bytes they hold (keys
+    included): a few large answers (long lists, SPARQL pages) cannot grow a worker past
+    its bound. An answer larger than the whole bound is served but not kept. Keys
+    include the generation, so a re-ingest never serves a stale body and old entries
+    simply age out."""
+
+    def __init__(self, entries: int, max_bytes: int):
         self.entries = entries
-        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        """What the entries kept now hold, as stored_bytes counts it."""
+        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def peek(self, key: tuple) -> object:
         """The cached value, or MISSING."""
         with self._lock:
-            found = self._items.get(key, MISSING)
-            if found is not MISSING:
-                self._items.move_to_end(key)
-            return found
+            found = self._items.get(key)
+            if found is None:
+                return MISSING
+            self._items.move_to_end(key)
+            return found[0]
 
     def get(self, key: tuple, make: Callable[[], object]) -> object:
         found = self.peek(key)
         if found is not MISSING:
             return found
         made = make()
-        with self._lock:
-            self._items[key] = made
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+        self._keep(key, made, stored_bytes(key) + stored_bytes(made))
         return made
+
+    def _keep(self, key: tuple, value: object, size: int) -> None:
+        with self._lock:
+            replaced = self._items.pop(key, None)  # two threads made the same entry
+            if replaced is not None:
+                self.bytes -= replaced[1]
+            if size > self.max_bytes:
+                return
+            self._items[key] = (value, size)
+            self.bytes += size
+            while len(self._items) > self.entries or self.bytes > self.max_bytes:
+                self.bytes -= self._items.popitem(last=False)[1][1]
