@@ -10,7 +10,8 @@ suggestion is then one rapidfuzz pass over a list of strings.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Iterable
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz, process
@@ -45,8 +46,9 @@ class Near:
 
 @dataclass(frozen=True)
 class _Candidates:
-    records: dict[str, str | None]
-    """Identifier -> title of every published record."""
+    records: list[str]
+    """The identifier of every published record: their titles are read for the few
+    suggested (held for every record, they took ~250 MB of each worker at a million)."""
     concepts: dict[str, str | None]
     """``scheme`` or ``scheme/concept`` -> label of every scheme and concept."""
 
@@ -60,12 +62,14 @@ class NearbyIdentifiers:
 
     def records(self, snapshot: Snapshot, identifier: str) -> list[Near]:
         found = _closest(identifier, self._candidates(snapshot).records)
-        languages = title_languages(snapshot.search_path, [n.identifier for n in found])
-        return [replace(near, language=languages.get(near.identifier)) for near in found]
+        titles = RecordIndex(snapshot.registry_path).titles(found)
+        languages = title_languages(snapshot.search_path, found)
+        return [Near(name, titles.get(name), languages.get(name)) for name in found]
 
     def concepts(self, snapshot: Snapshot, name: str) -> list[Near]:
         """``name``: the path under /def/, ``scheme`` or ``scheme/concept``."""
-        return _closest(name, self._candidates(snapshot).concepts)
+        labels = self._candidates(snapshot).concepts
+        return [Near(found, labels[found]) for found in _closest(name, labels.keys())]
 
     def _candidates(self, snapshot: Snapshot) -> _Candidates:
         seen = self._seen
@@ -77,7 +81,7 @@ class NearbyIdentifiers:
             return self._seen[1]
 
     def _read(self, snapshot: Snapshot) -> _Candidates:
-        records = RecordIndex(snapshot.registry_path).titles()
+        records = RecordIndex(snapshot.registry_path).identifiers()
         concepts = {}
         for row in snapshot.store.query(CONCEPTS % self.language,
                                         use_default_graph_as_union=True):
@@ -97,10 +101,9 @@ class NearbyIdentifiers:
         return unquote(concept[len(prefix):])
 
 
-def _closest(asked: str, candidates: dict[str, str | None]) -> list[Near]:
-    found = process.extract(asked, candidates.keys(), scorer=fuzz.ratio, limit=LIMIT,
+def _closest(asked: str, candidates: Iterable[str]) -> list[str]:
+    found = process.extract(asked, candidates, scorer=fuzz.ratio, limit=LIMIT,
                             score_cutoff=CUTOFF)
     # Equal scores in name order: the candidates come in the store's order, which varies.
     found.sort(key=lambda match: (-match[1], match[0]))
-    return [Near(identifier, candidates[identifier]) for identifier, _, _ in found
-            if identifier != asked]
+    return [name for name, _, _ in found if name != asked]

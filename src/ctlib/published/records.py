@@ -120,11 +120,18 @@ class RecordIndex:
             return frozenset(identifier for (identifier,) in connection.execute(
                 "SELECT id FROM records WHERE withdrawn IS NOT NULL"))
 
-    def titles(self) -> dict[str, str | None]:
-        """Identifier -> title of every published record (not withdrawn)."""
+    def identifiers(self) -> list[str]:
+        """The identifier of every published record (not withdrawn)."""
+        with closing(self._connect()) as connection:
+            return [identifier for identifier, in connection.execute(
+                "SELECT id FROM records WHERE withdrawn IS NULL")]
+
+    def titles(self, identifiers: list[str]) -> dict[str, str | None]:
+        """Identifier -> title of these records."""
         with closing(self._connect()) as connection:
             return dict(connection.execute(
-                "SELECT id, title FROM records WHERE withdrawn IS NULL"))
+                f"SELECT id, title FROM records WHERE id IN ({', '.join('?' * len(identifiers))})",
+                identifiers))
 
     def bounds(self) -> tuple[str | None, str | None]:
         """The earliest and latest modification times."""
