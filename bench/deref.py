@@ -396,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse this CTLIB_DATA_DIR (an earlier --keep); ingest only if empty")
     parser.add_argument("--port", type=int, help="ctlib's port (default: a free one; must match "
                         "the base URI of a reused --data-dir)")
+    parser.add_argument("--base-uri", help="the base URI a reused --data-dir was ingested "
+                        "with, when not this server's (bench/ingest.py --keep ingests with "
+                        "the default, http://localhost:8080/)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     parser.add_argument("--access-log", action="store_true",
                         help="let ctlib log every request (as `ctlib serve --access-log`; "
@@ -429,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     port_o = free_port()
     while port_o == port_c:
         port_o = free_port()
-    base = f"http://127.0.0.1:{port_c}/"
+    base = args.base_uri or f"http://127.0.0.1:{port_c}/"
     workdir = Path(tempfile.mkdtemp(prefix="ctlib-deref-"))
     data_dir = args.data_dir or workdir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
