@@ -66,6 +66,11 @@ def _found(store: ox.Store, node: ox.NamedNode) -> tuple[list[ox.Triple], list[o
     return sorted(own, key=str), sorted(linked, key=_linked_order)
 
 
+DETAILS_KEPT = 100_000
+"""Linked resources (concepts, agents) whose details a Found keeps: a web worker keeps
+one Found per generation (a million generated records name 20,000 agents)."""
+
+
 class Found:
     """The triples of many resources of one local store, as _found gives them, read by
     pattern with the details of each linked resource read once: describing every record
@@ -93,6 +98,8 @@ class Found:
     def _details(self, node: ox.NamedNode) -> set[ox.Triple]:
         known = self.details.get(node)
         if known is None:
+            if len(self.details) >= DETAILS_KEPT:
+                self.details.clear()
             known = self.details[node] = {t for t in self._triples(node)
                                           if t.predicate in _DETAIL_ORDER}
         return known

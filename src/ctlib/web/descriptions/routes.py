@@ -144,7 +144,7 @@ def _render(snapshot, target: Target, fmt: Format, page_number: int,
     """``language`` is that of the page's labels; None for RDF, which has them all."""
     ctx = _ctx()
     description = describe(snapshot.store, target.subject, target.document, ctx.dataset_uri,
-                           ctx.config.licence)
+                           ctx.config.licence, ctx.finders.of(snapshot))
     if description is None:
         return None
     status = 410 if description.withdrawn else 200
