@@ -64,7 +64,12 @@ def test_load_into_a_directory_never_ingested_works_every_time(tmp_path):
 
     for name in ("a", "b", "c"):
         load(name)
-    assert stats(tmp_path)["triples"] == 3
+    exported = tmp_path / "all.nq"
+    run(tmp_path, "export", "--format", "nq", "-o", str(exported))
+    quads = exported.read_text().splitlines()
+    assert sorted(line for line in quads if line.startswith("<http://example.org/")) == [
+        f"<http://example.org/{name}> <http://example.org/p> <http://example.org/o> "
+        f"<http://example.org/{name}> ." for name in ("a", "b", "c")]
     run(tmp_path, "ingest", "-q", str(LISTING))
     load("d")
     assert stats(tmp_path)["records"] == 10

@@ -42,9 +42,9 @@ EXAMPLE_WORDS = (
        'year.'),
     N_('Recent documents'),
     N_('The ten most recently published documents, newest first, with their places. '
-       'The statistics graph lists the years that have documents (stats:year): the '
-       'ten are looked for in the two latest years only, instead of sorting every '
-       'document.'),
+       'The statistics graph counts the documents of each year (stats:year, '
+       'void:entities): only the latest years that together hold ten are read, '
+       'instead of sorting every document.'),
     N_('Search titles and summaries'),
     N_('A hundred documents whose title contains "training" (any case) or whose '
        'summary has a word starting with "health" (a regular expression). Every '
