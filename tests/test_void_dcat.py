@@ -99,9 +99,12 @@ def test_void_dumps_and_examples_resolve(base):
 def test_void_counts_are_the_store_counts(base):
     graph = graph_of(base, ".well-known/void")
     dataset = dataset_of(base)
-    assert graph.value(dataset, VOID.triples).toPython() == count(  # the data, not its counts
-        base, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-              f"FILTER (?g != <{base}graph/statistics>) }}")
+    # The data, not its counts. A remote store compares the stored graph names in a
+    # FILTER, so the statistics graph's triples are counted by name and taken away.
+    quads = count(base, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    statistics = count(base, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{base}graph/statistics> "
+                             "{ ?s ?p ?o } }")
+    assert statistics > 0 and graph.value(dataset, VOID.triples).toPython() == quads - statistics
     entities = count(base, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o
         FILTER(STRSTARTS(STR(?s), "{base}id/")) }}""")
     assert entities > 10 and graph.value(dataset, VOID.entities).toPython() == entities
